@@ -1,0 +1,16 @@
+"""AE Zoo: a zoo of autoencoders trained on MNIST.
+
+Modules, one concern each:
+    data      MNIST as tensors (torchvision, or the offline fallback in mnist_offline)
+    idx       the IDX file format MNIST ships in
+    noise     white noise for batches of images
+    model     the AutoEncoder module and its parameter count
+    engine    the one training loop every variant uses
+    variants  plain, denoising and sparse autoencoders, registered by name
+    checkpoint  safetensors weights + JSON model cards
+    metrics   reconstruction error, sparsity, the PCA baseline
+    runtime   device and seed in one place
+    atomic    atomic file writes
+"""
+
+__version__ = "0.1.0"
