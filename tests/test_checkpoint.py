@@ -1,0 +1,77 @@
+import json
+
+import pytest
+import torch
+
+import registry
+from zoo import checkpoint
+from zoo.engine import build_model
+from zoo.variants import get_variant
+
+
+def _save(weights_dir, name="plain", d=16):
+    model = build_model(get_variant(name), d, seed=1)
+    card = {"variant": name, "latent_dim": d, "model_config": {"latent_dim": d,
+            "encoder_activation": model.config.encoder_activation, "hidden_dims": []}, "parameter_count": 1569 * d + 784}
+    checkpoint.save(model, card, weights_dir)
+    return model
+
+
+@pytest.mark.parametrize("name", ["plain", "sparse"])
+def test_save_load_round_trip(tmp_path, name):
+    model = _save(tmp_path, name)
+    loaded, card = checkpoint.load(tmp_path, name, 16)
+    assert not loaded.training and card["weights_file"] == f"{name}-d16.safetensors"
+    x = torch.rand(3, 784)
+    assert torch.equal(model.eval()(x), loaded(x))
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_weights_are_safetensors_not_pickle(tmp_path):
+    _save(tmp_path)
+    header_len = int.from_bytes((tmp_path / "plain-d16.safetensors").read_bytes()[:8], "little")
+    header = json.loads((tmp_path / "plain-d16.safetensors").read_bytes()[8:8 + header_len])
+    assert "encoder.0.weight" in header
+
+
+def test_altered_weights_are_refused(tmp_path):
+    _save(tmp_path)
+    path = tmp_path / "plain-d16.safetensors"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(checkpoint.CheckpointError, match="does not match its card"):
+        checkpoint.load(tmp_path, "plain", 16)
+
+
+def test_truncated_card_is_one_clear_error(tmp_path):
+    _save(tmp_path)
+    (tmp_path / "plain-d16.json").write_text('{"variant": "pla')
+    with pytest.raises(checkpoint.CheckpointError, match="plain-d16.json is unreadable .* retrain"):
+        checkpoint.load(tmp_path, "plain", 16)
+
+
+def test_card_that_does_not_match_the_architecture(tmp_path):
+    _save(tmp_path)
+    card = json.loads((tmp_path / "plain-d16.json").read_text())
+    card["model_config"]["hidden_dims"] = [32]
+    (tmp_path / "plain-d16.json").write_text(json.dumps(card))
+    with pytest.raises(checkpoint.CheckpointError, match="does not fit the architecture in its card"):
+        checkpoint.load(tmp_path, "plain", 16)
+
+
+def test_registry_lists_and_loads_what_is_there(tmp_path):
+    _save(tmp_path, "sparse", 16)
+    assert registry.available(tmp_path) == [("sparse", 16)]
+    assert registry.get("sparse", d=16, weights_dir=tmp_path).latent_dim == 16
+
+
+def test_registry_errors_say_what_exists(tmp_path):
+    _save(tmp_path, "sparse", 16)
+    with pytest.raises(registry.UnknownModelError, match=r"no trained model 'sparse' with d=32 .* trained: sparse d=16; train it with: python train_all.py --variants sparse --d 32"):
+        registry.get("sparse", d=32, weights_dir=tmp_path)
+    with pytest.raises(registry.UnknownModelError, match="registered variants: denoising, plain, sparse"):
+        registry.get("vae", d=16, weights_dir=tmp_path)
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="d must be a positive integer"):
+            registry.get("sparse", d=bad, weights_dir=tmp_path)

@@ -1,0 +1,57 @@
+import pytest
+import torch
+
+from zoo.engine import NonFiniteLossError, TrainConfig, build_model, train
+from zoo.variants import get_variant
+
+
+@pytest.fixture(scope="module")
+def small(mnist_train, mnist_test):
+    """1,024 real training images and 512 test images."""
+    return mnist_train[0][:1024], mnist_test[0][:512]
+
+
+def test_one_step_changes_every_parameter(small):
+    variant = get_variant("plain")
+    model = build_model(variant, 16, seed=0)
+    before = [p.detach().clone() for p in model.parameters()]
+    train(model, variant, small[0][:128], small[1], TrainConfig(epochs=1, batch_size=128), device="cpu", progress=False)
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+@pytest.mark.parametrize("name", ["plain", "denoising", "sparse"])
+def test_loss_falls_on_a_small_batch(small, name):
+    variant = get_variant(name)
+    model = build_model(variant, 32, seed=0)
+    result = train(model, variant, small[0], small[1], TrainConfig(epochs=8, batch_size=64, learning_rate=3e-3),
+                   device="cpu", progress=False)
+    mse = [row["test_mse"] for row in result.history]
+    assert len(mse) == 8 and mse[-1] < 0.6 * mse[0]
+    assert not model.training
+
+
+def test_same_seed_same_weights(small):
+    variant = get_variant("denoising")
+    models = []
+    for _ in range(2):
+        model = build_model(variant, 16, seed=3)
+        train(model, variant, small[0][:256], small[1], TrainConfig(epochs=2, seed=3), device="cpu", progress=False)
+        models.append(model)
+    assert all(torch.equal(a, b) for a, b in zip(models[0].parameters(), models[1].parameters()))
+
+
+def test_nan_loss_stops_with_a_clear_error_and_keeps_last_good_weights(small):
+    variant = get_variant("plain")
+    model = build_model(variant, 16, seed=0)
+    corrupt = small[0].clone()
+    corrupt[100, 5] = float("nan")  # one bad pixel poisons the loss, then every weight
+    initial = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(NonFiniteLossError, match=r"plain d=16: loss became nan in epoch 1; kept the weights after epoch 0"):
+        train(model, variant, corrupt, small[1], TrainConfig(epochs=3), device="cpu", progress=False)
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(initial, model.parameters()))
+
+
+def test_bad_config_is_refused():
+    with pytest.raises(ValueError, match="positive"):
+        TrainConfig(epochs=0)

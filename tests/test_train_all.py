@@ -1,0 +1,73 @@
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import registry
+import train_all
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def statuses(out: str) -> dict[tuple[str, int], str]:
+    """{(variant, d): status} from the summary table train_all prints."""
+    rows = {}
+    for line in out.splitlines()[2:]:
+        fields = line.split()
+        if len(fields) >= 9 and fields[1].isdigit():
+            rows[fields[0], int(fields[1])] = " ".join(fields[8:])
+    return rows
+
+
+def _run(capsys, *argv):
+    assert train_all.main([*argv, "--no-progress"]) == 0
+    return statuses(capsys.readouterr().out)
+
+
+def test_skips_what_is_trained_and_retrains_on_force_or_new_recipe(tmp_path, capsys, mnist_test):
+    args = ["--weights-dir", str(tmp_path), "--variants", "plain", "--d", "8", "--epochs", "1"]
+    assert _run(capsys, *args) == {("plain", 8): "trained"}
+    first = json.loads((tmp_path / "plain-d8.json").read_text())
+    assert first["command"] == "python train_all.py " + " ".join(args + ["--no-progress"])
+    assert first["metrics"]["test_mse"] < 0.1 and first["history"][0]["epoch"] == 1
+
+    assert _run(capsys, *args) == {("plain", 8): "already trained"}
+    assert json.loads((tmp_path / "plain-d8.json").read_text())["created"] == first["created"]
+
+    assert _run(capsys, *args, "--force") == {("plain", 8): "trained"}
+    # a different recipe (2 epochs) is not the trained one
+    assert _run(capsys, *args[:-1], "2") == {("plain", 8): "trained"}
+    assert registry.card("plain", 8, weights_dir=tmp_path)["epochs"] == 2
+
+
+def test_bad_arguments_are_one_line_errors(capsys):
+    for argv, message in [(["--d", "0"], "--d takes positive integers"),
+                          (["--variants", "vae"], "unknown variant(s) vae; registered: denoising, plain, sparse"),
+                          (["--epochs", "-1"], "--epochs must be positive")]:
+        with pytest.raises(SystemExit) as info:
+            train_all.main(argv)
+        assert info.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_without_half_written_files(tmp_path, mnist_test):
+    cmd = [sys.executable, "train_all.py", "--weights-dir", str(tmp_path), "--variants", "plain", "sparse",
+           "--d", "8", "--epochs", "3", "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "plain-d8.json").exists():  # kill it once the first model is written
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() is not None else "timeout"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not (tmp_path / "sparse-d8.json").exists()
+    assert registry.available(tmp_path) == [("plain", 8)]
+
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert statuses(out) == {("plain", 8): "already trained", ("sparse", 8): "trained"}
+    assert registry.available(tmp_path) == [("plain", 8), ("sparse", 8)]
+    registry.get("sparse", d=8, weights_dir=tmp_path)

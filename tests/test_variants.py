@@ -1,0 +1,79 @@
+import dataclasses
+
+import pytest
+import torch
+
+from zoo.engine import build_model
+from zoo.variants import VARIANTS, get_variant, register, variant_names
+from zoo.variants.base import Variant
+
+
+def test_builtin_variants_are_registered():
+    assert {"plain", "denoising", "sparse"} <= set(variant_names())
+
+
+def test_unknown_variant_lists_the_registered_ones():
+    with pytest.raises(KeyError, match="registered variants: denoising, plain, sparse"):
+        get_variant("contractive")
+
+
+def test_a_new_variant_is_one_class():
+    @register("test-scaled")
+    @dataclasses.dataclass(frozen=True)
+    class Scaled(Variant):
+        scale: float = 2.0
+
+        def penalty(self, model, h, epoch):
+            return {"code_energy": self.scale * h.pow(2).mean()}
+
+    try:
+        variant = get_variant("test-scaled", scale=3.0)
+        model = build_model(variant, 8, seed=0)
+        loss, terms = variant.training_loss(model, torch.rand(4, 784), torch.Generator(), epoch=0.0)
+        assert set(terms) == {"reconstruction", "code_energy"}
+        assert loss.item() == pytest.approx(sum(t.item() for t in terms.values()))
+    finally:
+        VARIANTS.pop("test-scaled")
+
+
+def test_denoising_corrupts_each_image_with_its_own_amplitude_up_to_the_max():
+    variant = get_variant("denoising", max_noise_amplitude=0.5)
+    x = torch.full((400, 784), 0.5)
+    noisy = variant.corrupt(x, torch.Generator().manual_seed(0))
+    stds = (noisy - x).std(dim=1)
+    assert stds.max().item() < 0.5 * 1.1 and stds.min().item() < 0.05 and stds.std().item() > 0.1
+
+
+def test_plain_input_is_clean():
+    x = torch.rand(4, 784)
+    assert get_variant("plain").corrupt(x, torch.Generator()) is x
+
+
+def test_sparse_l1_schedule_ramps_linearly_then_holds():
+    variant = get_variant("sparse", l1_weight=1e-3, l1_start_weight=1e-5, l1_warmup_epochs=10)
+    assert variant.l1_weight_at(0) == pytest.approx(1e-5)
+    assert variant.l1_weight_at(5) == pytest.approx(1e-5 + 0.5 * (1e-3 - 1e-5))
+    assert variant.l1_weight_at(10) == pytest.approx(1e-3)
+    assert variant.l1_weight_at(40) == pytest.approx(1e-3)
+    weights = [variant.l1_weight_at(e) for e in range(12)]
+    assert weights == sorted(weights)
+
+
+def test_sparse_loss_terms_are_the_formula():
+    variant = get_variant("sparse", l1_weight=1e-2, l1_start_weight=1e-2, l2_weight=1e-3)
+    model = build_model(variant, 16, seed=0)
+    x = torch.rand(8, 784)
+    loss, terms = variant.training_loss(model, x, torch.Generator(), epoch=0.0)
+    h = model.encode(x)
+    assert terms["l1_code"].item() == pytest.approx(1e-2 * h.abs().sum(dim=1).mean().item(), rel=1e-5)
+    assert terms["l2_decoder"].item() == pytest.approx(1e-3 * model.decoder[-1].weight.pow(2).sum().item(), rel=1e-5)
+    assert loss.item() == pytest.approx(sum(t.item() for t in terms.values()), rel=1e-6)
+    assert model.config.encoder_activation == "relu"
+
+
+def test_sparse_l2_covers_every_decoder_layer():
+    variant = get_variant("sparse", l2_weight=1.0, hidden_dims=(32,))
+    model = build_model(variant, 8, seed=0)
+    _, terms = variant.training_loss(model, torch.rand(2, 784), torch.Generator(), epoch=0.0)
+    expected = model.decoder[0].weight.pow(2).sum() + model.decoder[2].weight.pow(2).sum()
+    assert terms["l2_decoder"].item() == pytest.approx(expected.item(), rel=1e-5)

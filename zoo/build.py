@@ -1,0 +1,89 @@
+"""Train one zoo model and write it with its model card; decide whether a model is already trained."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from zoo import __version__, checkpoint, metrics
+from zoo.data import DATA_SHA256
+from zoo.engine import TrainConfig, build_model, train
+from zoo.model import parameter_count
+from zoo.variants.base import Variant
+
+
+def recipe(variant: Variant, latent_dim: int, config: TrainConfig) -> dict:
+    """Everything that determines the trained weights (up to floating-point nondeterminism)."""
+    return {
+        "variant": variant.name,
+        "latent_dim": latent_dim,
+        "variant_config": dataclasses.asdict(variant),
+        "model_config": dataclasses.asdict(variant.model_config(latent_dim)),
+        "train_config": dataclasses.asdict(config),
+        "data_sha256": DATA_SHA256,
+    }
+
+
+def recipe_id(recipe: dict) -> str:
+    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def is_trained(weights_dir: Path, recipe: dict) -> bool:
+    """True if the weights directory holds a valid model made with exactly this recipe."""
+    try:
+        _, card = checkpoint.load(weights_dir, recipe["variant"], recipe["latent_dim"])
+    except checkpoint.CheckpointError:
+        return False
+    return card.get("recipe_id") == recipe_id(recipe)
+
+
+def versions() -> dict[str, str]:
+    import numpy
+    import safetensors
+    import torchvision
+
+    return {"python": platform.python_version(), "torch": torch.__version__, "torchvision": torchvision.__version__,
+            "numpy": numpy.__version__, "safetensors": safetensors.__version__, "ae_zoo": __version__}
+
+
+def train_and_save(
+    variant: Variant,
+    latent_dim: int,
+    config: TrainConfig,
+    train_x: torch.Tensor,
+    test_x: torch.Tensor,
+    weights_dir: Path,
+    *,
+    device: str = "auto",
+    progress: bool = True,
+    command: str | None = None,
+) -> dict:
+    """Train `variant` at d = latent_dim, evaluate it on test_x, save weights + card; return the card."""
+    spec = recipe(variant, latent_dim, config)
+    model = build_model(variant, latent_dim, config.seed)
+    result = train(model, variant, train_x, test_x, config, device=device, progress=progress,
+                   description=f"{variant.name} d={latent_dim}")
+    card = {
+        **spec,
+        "recipe_id": recipe_id(spec),
+        "description": variant.description,
+        "seed": config.seed,
+        "epochs": config.epochs,
+        "training_seconds": round(result.seconds, 2),
+        "device": result.device,
+        "parameter_count": parameter_count(model.config),
+        "metrics": metrics.evaluate(model, test_x.to(next(model.parameters()).device), seed=config.seed),
+        "history": [{k: round(v, 6) for k, v in row.items()} for row in result.history],
+        "versions": versions(),
+        "command": command or " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    checkpoint.save(model, card, weights_dir)
+    return card

@@ -1,0 +1,112 @@
+"""The autoencoder: a perceptron encoder 784 -> d and a perceptron decoder d -> 784.
+
+The course's model is one Linear layer plus an activation on each side. `hidden_dims` adds
+layers between the image and the code for deeper variants (mirrored in the decoder).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+IMAGE_SIZE = 28
+INPUT_DIM = IMAGE_SIZE * IMAGE_SIZE  # 784
+
+# Activations by name, so a config stays plain data (JSON in the model card).
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "identity": nn.Identity,
+    "relu": nn.ReLU,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+}
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    latent_dim: int = 32  # d, the size of the code h
+    encoder_activation: str = "identity"  # applied to h; "relu" lets code entries be exactly zero
+    hidden_dims: tuple[int, ...] = ()  # extra encoder layers (ReLU), mirrored in the decoder; () is the course's model
+
+    def __post_init__(self):
+        if not isinstance(self.latent_dim, int) or self.latent_dim <= 0:
+            raise ValueError(f"latent_dim (d) must be a positive integer, got {self.latent_dim!r}")
+        if self.encoder_activation not in ACTIVATIONS:
+            raise ValueError(f"unknown encoder_activation {self.encoder_activation!r}; choose from {sorted(ACTIVATIONS)}")
+        object.__setattr__(self, "hidden_dims", tuple(int(h) for h in self.hidden_dims))  # JSON gives lists
+        if any(h <= 0 for h in self.hidden_dims):
+            raise ValueError(f"hidden_dims must be positive, got {self.hidden_dims}")
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        """Encoder widths from the image to the code, e.g. [784, d]."""
+        return [INPUT_DIM, *self.hidden_dims, self.latent_dim]
+
+
+def parameter_count(config: ModelConfig) -> int:
+    """Number of trainable parameters, from the configuration alone.
+
+    Each Linear(a, b) has a*b weights and b biases. The decoder mirrors the encoder, so for the
+    course's model (no hidden layers) this is (784*d + d) + (d*784 + 784) = 1569*d + 784.
+    """
+    sizes = config.layer_sizes
+    encoder = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    reversed_sizes = sizes[::-1]
+    decoder = sum(a * b + b for a, b in zip(reversed_sizes[:-1], reversed_sizes[1:]))
+    return encoder + decoder
+
+
+def _mlp(sizes: list[int]) -> list[nn.Module]:
+    """Linear layers along `sizes` with ReLU between them (none after the last)."""
+    layers: list[nn.Module] = []
+    for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return layers
+
+
+class AutoEncoder(nn.Module):
+    """x (N, 784) or (N, 1, 28, 28) -> h (N, d) -> x_hat (N, 784) in [0, 1]."""
+
+    def __init__(self, config: ModelConfig):
+        super().__init__()
+        self.config = config
+        sizes = config.layer_sizes
+        self.encoder = nn.Sequential(*_mlp(sizes), ACTIVATIONS[config.encoder_activation]())
+        self.decoder = nn.Sequential(*_mlp(sizes[::-1]))  # ends in logits; decode() applies the sigmoid
+
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    @property
+    def decoder_weight(self) -> torch.Tensor:
+        """The last decoder layer's weight, (784, width): column j is the image unit j writes."""
+        return self.decoder[-1].weight
+
+    def decoder_weights(self) -> list[torch.Tensor]:
+        """Every weight matrix of the decoder (biases excluded), from the code outwards."""
+        return [layer.weight for layer in self.decoder if isinstance(layer, nn.Linear)]
+
+    def code_preactivation(self, x: torch.Tensor) -> torch.Tensor:
+        """The code before its activation: (N, 784) -> (N, d)."""
+        return self.encoder[:-1](x.reshape(x.shape[0], INPUT_DIM))
+
+    @property
+    def code_layer(self) -> nn.Linear:
+        """The Linear layer that produces the code h (before its activation)."""
+        return self.encoder[-2]
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.encoder(x.reshape(x.shape[0], INPUT_DIM))  # (N, 784) -> (N, d)
+
+    def decode_logits(self, h: torch.Tensor) -> torch.Tensor:
+        return self.decoder(h)  # (N, d) -> (N, 784), before the sigmoid
+
+    def decode(self, h: torch.Tensor) -> torch.Tensor:
+        return torch.sigmoid(self.decode_logits(h))  # (N, d) -> (N, 784) in [0, 1]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))

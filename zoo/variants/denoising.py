@@ -1,0 +1,21 @@
+"""The denoising autoencoder: see a noisy image, reconstruct the clean one (Vincent et al., 2008)."""
+
+from dataclasses import dataclass
+
+import torch
+
+from zoo.noise import add_white_noise
+from zoo.variants import register
+from zoo.variants.base import Variant
+
+
+@register("denoising")
+@dataclass(frozen=True)
+class Denoising(Variant):
+    description = "trained on white-noise inputs against clean targets"
+
+    max_noise_amplitude: float = 0.5  # each image draws its amplitude uniformly from [0, max]
+
+    def corrupt(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        amplitude = self.max_noise_amplitude * torch.rand(x.shape[0], 1, generator=generator, device=generator.device)
+        return add_white_noise(x, amplitude.to(x.device), generator=generator)
