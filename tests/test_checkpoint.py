@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import pytest
@@ -6,13 +7,14 @@ import torch
 import registry
 from zoo import checkpoint
 from zoo.engine import build_model
+from zoo.model import parameter_count
 from zoo.variants import get_variant
 
 
 def _save(weights_dir, name="plain", d=16):
     model = build_model(get_variant(name), d, seed=1)
-    card = {"variant": name, "latent_dim": d, "model_config": {"latent_dim": d,
-            "encoder_activation": model.config.encoder_activation, "hidden_dims": []}, "parameter_count": 1569 * d + 784}
+    card = {"variant": name, "latent_dim": d, "model_config": dataclasses.asdict(model.config),
+            "parameter_count": parameter_count(model.config)}
     checkpoint.save(model, card, weights_dir)
     return model
 
@@ -55,6 +57,7 @@ def test_card_that_does_not_match_the_architecture(tmp_path):
     _save(tmp_path)
     card = json.loads((tmp_path / "plain-d16.json").read_text())
     card["model_config"]["hidden_dims"] = [32]
+    card["model_config"]["decoder_hidden_dims"] = [32]
     (tmp_path / "plain-d16.json").write_text(json.dumps(card))
     with pytest.raises(checkpoint.CheckpointError, match="does not fit the architecture in its card"):
         checkpoint.load(tmp_path, "plain", 16)

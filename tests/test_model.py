@@ -6,6 +6,7 @@ from zoo.model import AutoEncoder, ModelConfig, parameter_count
 
 @pytest.mark.parametrize("d", [1, 16, 32, 64])
 @pytest.mark.parametrize("shape", [(5, 784), (5, 1, 28, 28)])
+@torch.no_grad()
 def test_shapes(d, shape):
     model = AutoEncoder(ModelConfig(latent_dim=d))
     x = torch.rand(shape)
@@ -13,15 +14,15 @@ def test_shapes(d, shape):
     assert h.shape == (5, d)
     x_hat = model.decode(h)
     assert x_hat.shape == (5, 784)
-    assert float(x_hat.min()) >= 0.0 and float(x_hat.max()) <= 1.0
+    assert x_hat.min().item() >= 0.0 and x_hat.max().item() <= 1.0
     assert torch.equal(model(x), x_hat)
 
 
 @pytest.mark.parametrize("d", [16, 32, 64])
-@pytest.mark.parametrize("hidden", [(), (128,), (256, 64)])
+@pytest.mark.parametrize("hidden, decoder_hidden", [((), None), ((128,), None), ((256, 64), None), ((256,), ()), ((), (100,))])
 @pytest.mark.parametrize("activation", ["identity", "relu"])
-def test_parameter_count_formula_matches_the_module(d, hidden, activation):
-    config = ModelConfig(latent_dim=d, hidden_dims=hidden, encoder_activation=activation)
+def test_parameter_count_formula_matches_the_module(d, hidden, decoder_hidden, activation):
+    config = ModelConfig(latent_dim=d, hidden_dims=hidden, decoder_hidden_dims=decoder_hidden, encoder_activation=activation)
     assert parameter_count(config) == sum(p.numel() for p in AutoEncoder(config).parameters())
 
 

@@ -60,7 +60,7 @@ def test_sparse_l1_schedule_ramps_linearly_then_holds():
 
 
 def test_sparse_loss_terms_are_the_formula():
-    variant = get_variant("sparse", l1_weight=1e-2, l1_start_weight=1e-2, l2_weight=1e-3)
+    variant = get_variant("sparse", l1_weight=1e-2, l1_start_weight=1e-2, l2_weight=1e-3, hidden_dims=())
     model = build_model(variant, 16, seed=0)
     x = torch.rand(8, 784)
     loss, terms = variant.training_loss(model, x, torch.Generator(), epoch=0.0)
@@ -77,3 +77,25 @@ def test_sparse_l2_covers_every_decoder_layer():
     _, terms = variant.training_loss(model, torch.rand(2, 784), torch.Generator(), epoch=0.0)
     expected = model.decoder[0].weight.pow(2).sum() + model.decoder[2].weight.pow(2).sum()
     assert terms["l2_decoder"].item() == pytest.approx(expected.item(), rel=1e-5)
+
+
+def test_third_party_variants_load_through_the_entry_point_group(tmp_path, monkeypatch):
+    """A package that declares `ae_zoo.variants` entry points adds its variants on first lookup."""
+    import zoo.variants as variants
+
+    (tmp_path / "ae_zoo_extra.py").write_text(
+        "from dataclasses import dataclass\n"
+        "from zoo.variants import register\n"
+        "from zoo.variants.base import Variant\n\n"
+        "@register('extra')\n@dataclass(frozen=True)\nclass Extra(Variant):\n    pass\n")
+    dist = tmp_path / "ae_zoo_extra-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ae-zoo-extra\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[ae_zoo.variants]\nextra = ae_zoo_extra\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(variants, "_entry_points_loaded", False)
+    try:
+        assert "extra" in variant_names()
+        assert get_variant("extra").name == "extra"
+    finally:
+        VARIANTS.pop("extra", None)

@@ -27,7 +27,8 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 class ModelConfig:
     latent_dim: int = 32  # d, the size of the code h
     encoder_activation: str = "identity"  # applied to h; "relu" lets code entries be exactly zero
-    hidden_dims: tuple[int, ...] = ()  # extra encoder layers (ReLU), mirrored in the decoder; () is the course's model
+    hidden_dims: tuple[int, ...] = ()  # extra encoder layers (ReLU); () is the course's model
+    decoder_hidden_dims: tuple[int, ...] | None = None  # extra decoder layers, code outwards; None mirrors hidden_dims
 
     def __post_init__(self):
         if not isinstance(self.latent_dim, int) or self.latent_dim <= 0:
@@ -35,26 +36,33 @@ class ModelConfig:
         if self.encoder_activation not in ACTIVATIONS:
             raise ValueError(f"unknown encoder_activation {self.encoder_activation!r}; choose from {sorted(ACTIVATIONS)}")
         object.__setattr__(self, "hidden_dims", tuple(int(h) for h in self.hidden_dims))  # JSON gives lists
-        if any(h <= 0 for h in self.hidden_dims):
-            raise ValueError(f"hidden_dims must be positive, got {self.hidden_dims}")
+        if self.decoder_hidden_dims is not None:
+            object.__setattr__(self, "decoder_hidden_dims", tuple(int(h) for h in self.decoder_hidden_dims))
+        if any(h <= 0 for h in self.hidden_dims + (self.decoder_hidden_dims or ())):
+            raise ValueError(f"hidden layer widths must be positive, got {self.hidden_dims}, {self.decoder_hidden_dims}")
 
     @property
     def layer_sizes(self) -> list[int]:
         """Encoder widths from the image to the code, e.g. [784, d]."""
         return [INPUT_DIM, *self.hidden_dims, self.latent_dim]
 
+    @property
+    def decoder_layer_sizes(self) -> list[int]:
+        """Decoder widths from the code to the image, e.g. [d, 784]."""
+        hidden = self.hidden_dims[::-1] if self.decoder_hidden_dims is None else self.decoder_hidden_dims
+        return [self.latent_dim, *hidden, INPUT_DIM]
+
 
 def parameter_count(config: ModelConfig) -> int:
     """Number of trainable parameters, from the configuration alone.
 
-    Each Linear(a, b) has a*b weights and b biases. The decoder mirrors the encoder, so for the
-    course's model (no hidden layers) this is (784*d + d) + (d*784 + 784) = 1569*d + 784.
+    Each Linear(a, b) has a*b weights and b biases. For the course's model (no hidden layers)
+    this is (784*d + d) + (d*784 + 784) = 1569*d + 784.
     """
-    sizes = config.layer_sizes
-    encoder = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
-    reversed_sizes = sizes[::-1]
-    decoder = sum(a * b + b for a, b in zip(reversed_sizes[:-1], reversed_sizes[1:]))
-    return encoder + decoder
+    def linear_layers(sizes: list[int]) -> int:
+        return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+    return linear_layers(config.layer_sizes) + linear_layers(config.decoder_layer_sizes)
 
 
 def _mlp(sizes: list[int]) -> list[nn.Module]:
@@ -75,7 +83,7 @@ class AutoEncoder(nn.Module):
         self.config = config
         sizes = config.layer_sizes
         self.encoder = nn.Sequential(*_mlp(sizes), ACTIVATIONS[config.encoder_activation]())
-        self.decoder = nn.Sequential(*_mlp(sizes[::-1]))  # ends in logits; decode() applies the sigmoid
+        self.decoder = nn.Sequential(*_mlp(config.decoder_layer_sizes))  # ends in logits; decode() applies the sigmoid
 
     @property
     def latent_dim(self) -> int:

@@ -28,12 +28,12 @@ class Sparse(Variant):
     description = "ReLU code with an L1 penalty on h (ramped up) and L2 on the decoder's weights"
 
     encoder_activation: str = "relu"
-    l1_weight: float = 1e-3  # final weight of mean_batch ||h||_1
+    l1_weight: float = 7e-4  # final weight of mean_batch ||h||_1 (reconstruction is a per-pixel mean)
     l1_start_weight: float = 1e-5  # weight at epoch 0
     l1_warmup_epochs: float = 20.0  # linear ramp from start to final over this many epochs
-    l2_weight: float = 1e-4  # weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights
+    l2_weight: float = 1e-5  # weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights
 
-    revive_until_epoch: int = 15  # revive dead units at the end of epochs 1..this
+    revive_until_epoch: int = 27  # revive dead units at the end of epochs 1..this (of 30)
     revive_fraction: float = 0.05  # a revived unit fires on this share of training images
 
     def l1_weight_at(self, epoch: float) -> float:

@@ -1,0 +1,125 @@
+"""Training speed of the zoo's engine against a typical tutorial loop, on the plain d=32 model.
+
+    python benchmarks/train_speed.py [--epochs 3]
+
+(a) typical: torchvision's MNIST Dataset with ToTensor (one image converted per item), a DataLoader
+    with batch 64, shuffled, num_workers=0; (b) the same with num_workers=2; (c) zoo.engine.train at
+    batch 64 and at its default batch size. Same model, optimiser (Adam + one-cycle), epochs.
+Prints samples/s, median seconds per epoch (and spread), ratio to (a), final test MSE; the achieved
+GFLOP/s against a float32 matrix-multiply peak measured in the same run. Last line:
+`RESULT ratio_vs_typical=<engine default vs (a)> peak_fraction=<achieved/peak>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import time
+
+import torch
+from torch.utils.data import DataLoader
+
+from zoo import metrics
+from zoo.data import default_root, ensure_mnist, load_mnist
+from zoo.engine import TrainConfig, build_model, train
+from zoo.model import parameter_count
+from zoo.runtime import resolve_device
+from zoo.variants import get_variant
+from zoo.variants.base import mse_loss
+
+LATENT_DIM = 32
+
+
+def typical_loop(epochs: int, num_workers: int, device: torch.device, test_x: torch.Tensor):
+    """The tutorial loop: per-item Dataset + DataLoader; returns (seconds per epoch list, test MSE)."""
+    from torchvision import datasets, transforms
+
+    ensure_mnist(default_root())
+    dataset = datasets.MNIST(str(default_root()), train=True, download=False, transform=transforms.ToTensor())
+    loader = DataLoader(dataset, batch_size=64, shuffle=True, num_workers=num_workers,
+                        generator=torch.Generator().manual_seed(0), persistent_workers=num_workers > 0)
+    variant = get_variant("plain")
+    model = build_model(variant, LATENT_DIM, seed=0).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=epochs * len(loader), pct_start=0.3)
+    times = []
+    for _ in range(epochs):
+        model.train()
+        start = time.perf_counter()
+        for images, _ in loader:
+            x = images.to(device).reshape(len(images), 784)
+            loss = mse_loss(model.decode_logits(model.encode(x)), x)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        times.append(time.perf_counter() - start)
+    return times, metrics.reconstruction_mse(model, test_x.to(device))
+
+
+def engine_loop(epochs: int, batch_size: int, device: torch.device, train_x, test_x):
+    variant = get_variant("plain")
+    model = build_model(variant, LATENT_DIM, seed=0)
+    config = dataclasses.replace(variant.default_train_config, epochs=epochs, batch_size=batch_size)
+    result = train(model, variant, train_x, test_x, config, device=device, progress=False)
+    return result.epoch_seconds, result.history[-1]["test_mse"]
+
+
+def matmul_peak_gflops(device: torch.device, n: int = 2048, repeats: int = 10) -> float:
+    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
+    for _ in range(2):
+        a @ b
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        best = min(best, time.perf_counter() - start)
+    return 2 * n ** 3 / best / 1e9
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=3, help="epochs per configuration (median over them)")
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--skip-workers", action="store_true", help="skip (b), num_workers=2")
+    args = parser.parse_args(argv)
+    device = resolve_device(args.device)
+    train_x, _ = load_mnist("train")
+    test_x, _ = load_mnist("test")
+    default_batch = get_variant("plain").default_train_config.batch_size
+    runs = {"(a) typical, batch 64, workers 0": lambda: typical_loop(args.epochs, 0, device, test_x)}
+    if not args.skip_workers:
+        runs["(b) typical, batch 64, workers 2"] = lambda: typical_loop(args.epochs, 2, device, test_x)
+    runs["(c) engine, batch 64"] = lambda: engine_loop(args.epochs, 64, device, train_x, test_x)
+    runs[f"(c) engine, batch {default_batch} (default)"] = lambda: engine_loop(args.epochs, default_batch, device, train_x, test_x)
+    rows = {}
+    for name, run in runs.items():
+        times, mse = run()
+        rows[name] = (statistics.median(times), min(times), max(times), mse)
+    peak = matmul_peak_gflops(device)
+    # Forward + backward of a Linear(a, b) is about 3 x 2ab FLOPs per sample.
+    flops_per_sample = 6 * parameter_count(get_variant("plain").model_config(LATENT_DIM))
+    baseline = rows["(a) typical, batch 64, workers 0"][0]
+    print(f"device {device}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
+          f"plain d={LATENT_DIM}, {args.epochs} epochs each")
+    print(f"{'loop':<36} {'samples/s':>10} {'s/epoch':>8} {'(min-max)':>14} {'vs (a)':>7} {'test MSE':>9}")
+    for name, (median, low, high, mse) in rows.items():
+        print(f"{name:<36} {60000 / median:>10.0f} {median:>8.2f} {f'({low:.2f}-{high:.2f})':>14} "
+              f"{baseline / median:>6.2f}x {mse:>9.5f}")
+    engine_default = rows[f"(c) engine, batch {default_batch} (default)"][0]
+    achieved = 60000 * flops_per_sample / engine_default / 1e9
+    print(f"matmul peak {peak:.1f} GFLOP/s; engine (default) achieves {achieved:.1f} GFLOP/s "
+          f"(training steps only, as for the typical loop)")
+    print(f"RESULT ratio_vs_typical={baseline / engine_default:.2f} peak_fraction={achieved / peak:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""demo.py as a person and a program use it: a real server, real Chromium, the real API."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """demo.py on a free loopback port, serving the weights registry.available() sees."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "demo.py", "--port", str(port), "--no-browser"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "demo.py did not serve within 90 s"
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_demo_refuses_to_start_without_weights(tmp_path):
+    env = {**os.environ, "AE_ZOO_WEIGHTS": str(tmp_path)}
+    out = subprocess.run([sys.executable, "demo.py", "--no-browser"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert out.returncode == 1 and out.stderr.strip() == "error: no trained models in weights/; run: python train_all.py"
+
+
+def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, tmp_path):
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); the browser test needs Debian's Chromium")
+    from playwright.sync_api import sync_playwright
+
+    expected = len(registry.available())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.goto(server)
+        canvas = page.locator("#sketchpad canvas").first
+        canvas.wait_for(timeout=30000)
+        box = canvas.bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # A "7": a bar across the top, then a diagonal down to the left.
+        page.mouse.move(cx - 50, cy - 90)
+        page.mouse.down()
+        page.mouse.move(cx + 45, cy - 90, steps=15)
+        page.mouse.move(cx - 15, cy + 100, steps=20)
+        page.mouse.up()
+        captions = page.locator("#reconstructions .caption-label")
+        page.wait_for_function(f"document.querySelectorAll('#reconstructions .caption-label').length === {expected}",
+                               timeout=30000)
+        labels = captions.all_inner_texts()
+        page.screenshot(path=str(tmp_path / "demo.png"), full_page=True)
+        message = page.locator("#message").inner_text()
+        browser.close()
+    assert len(labels) == expected
+    for label in labels:
+        match = re.fullmatch(r"(\w+) d=(\d+) · MSE (\d+\.\d+)", label.strip())
+        assert match, label
+        assert 0 <= float(match.group(3)) < 1
+    assert message.startswith("Input: your drawing")
+    shot = np.asarray(Image.open(tmp_path / "demo.png").convert("L"))
+    assert shot.shape[0] > 800 and shot.std() > 10  # a rendered page, not a blank one
+    print(f"screenshot: {tmp_path / 'demo.png'}")
+
+
+def test_the_api_reconstructs_a_digit(server, tmp_path, mnist_test):
+    from gradio_client import Client, handle_file
+
+    from zoo.ui import as_canvas
+
+    path = tmp_path / "digit.png"
+    Image.fromarray(as_canvas(mnist_test[0][0])).save(path)
+    client = Client(server, verbose=False)
+    pairs = registry.available()
+    names, dims = sorted({n for n, _ in pairs}), sorted({d for _, d in pairs})
+    sketch = {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
+    clean, noisy, gallery, codes, message = client.predict(sketch, 0.25, 3, names, dims, api_name="/reconstruct")
+    assert message.startswith("Input: your drawing; noise amplitude 0.25, seed 3")
+    assert len(gallery) == len(pairs)
+    for item, (name, d) in zip(gallery, [(n, d) for n in names for d in dims]):
+        assert item["caption"].startswith(f"{name} d={d} · MSE ")
+    clean_image = np.asarray(Image.open(clean).convert("L"))
+    assert clean_image.shape == (224, 224) and clean_image.max() == 255

@@ -1,0 +1,51 @@
+import numpy as np
+import pytest
+import torch
+
+from zoo.engine import build_model
+from zoo.showcase import compare, upscale
+from zoo.variants import get_variant
+
+
+@pytest.fixture(scope="module")
+def models():
+    return {(name, d): build_model(get_variant(name), d, seed=0).eval()
+            for name in ("plain", "sparse") for d in (8, 16)}
+
+
+def test_compare_returns_each_selected_model_in_order(models):
+    x = torch.rand(784)
+    result = compare(models, x, 0.3, seed=1, variants=["sparse", "plain"], latent_dims=[16, 8])
+    assert [(r.variant, r.latent_dim) for r in result.reconstructions] == [("sparse", 8), ("sparse", 16), ("plain", 8), ("plain", 16)]
+    np.testing.assert_allclose(result.clean, x.reshape(28, 28).numpy())
+    for r in result.reconstructions:
+        model = models[r.variant, r.latent_dim]
+        expected = model(torch.from_numpy(result.noisy).reshape(1, 784))
+        np.testing.assert_allclose(r.image, expected.reshape(28, 28).detach().numpy(), atol=1e-6)
+        assert r.mse == pytest.approx(float(np.mean((r.image - result.clean) ** 2)), rel=1e-5)
+        assert r.code.shape == (r.latent_dim,)
+
+
+def test_noise_is_seeded_and_scaled(models):
+    x = torch.full((784,), 0.5)
+    a = compare(models, x, 0.2, 7, ["plain"], [8])
+    b = compare(models, x, 0.2, 7, ["plain"], [8])
+    c = compare(models, x, 0.2, 8, ["plain"], [8])
+    assert np.array_equal(a.noisy, b.noisy) and not np.array_equal(a.noisy, c.noisy)
+    assert np.std(a.noisy - a.clean) == pytest.approx(0.2, rel=0.15)
+    assert np.array_equal(compare(models, x, 0.0, 7, ["plain"], [8]).noisy, a.clean)
+
+
+def test_missing_models_and_empty_selections_are_skipped(models):
+    x = torch.rand(784)
+    assert compare(models, x, 0.1, 0, ["plain", "denoising"], [8, 64]).reconstructions[0].variant == "plain"
+    assert len(compare(models, x, 0.1, 0, ["plain", "denoising"], [8, 64]).reconstructions) == 1
+    assert compare(models, x, 0.1, 0, [], [8]).reconstructions == []
+
+
+def test_upscale_is_crisp_nearest_neighbour():
+    image = np.zeros((28, 28), dtype=np.float32)
+    image[3, 5] = 1.0
+    big = upscale(image, 8)
+    assert big.shape == (224, 224) and big.dtype == np.uint8
+    assert (big[24:32, 40:48] == 255).all() and big.sum() == 255 * 64

@@ -1,0 +1,55 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from zoo.engine import build_model
+from zoo.sketch import preprocess_sketch
+from zoo.ui import BLANK, MnistDigits, as_canvas, update
+from zoo.variants import get_variant
+
+
+@pytest.fixture(scope="module")
+def models():
+    return {(name, d): build_model(get_variant(name), d, seed=0).eval() for name in ("plain", "sparse") for d in (16, 32)}
+
+
+@pytest.fixture(scope="module")
+def digits(mnist_test):
+    return MnistDigits()
+
+
+def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models, digits, mnist_test):
+    sketch = {"background": None, "layers": [], "composite": as_canvas(mnist_test[0][0])}
+    clean, noisy, gallery, codes, message = update(models, digits, sketch, None, 0.3, 5, ["plain", "sparse"], [16, 32])
+    assert clean.shape == noisy.shape == (224, 224) and clean.dtype == np.uint8
+    assert not np.array_equal(clean, noisy)
+    assert [caption.split(" · ")[0] for _, caption in gallery] == ["plain d=16", "plain d=32", "sparse d=16", "sparse d=32"]
+    for image, caption in gallery:
+        assert image.shape == (224, 224)
+        assert 0 <= float(caption.split("MSE ")[1]) < 1
+    assert isinstance(codes, pd.DataFrame) and set(codes["model"]) == {"sparse d=16", "sparse d=32"} and len(codes) == 48
+    assert message.startswith("Input: your drawing; noise amplitude 0.30, seed 5")
+
+
+def test_a_test_digit_is_used_exactly(models, digits, mnist_test):
+    clean, _, _, codes, message = update(models, digits, None, 7, 0.0, 0, ["plain"], [16])
+    expected = np.kron((mnist_test[0][7].reshape(28, 28).numpy() * 255).round().astype(np.uint8), np.ones((8, 8), np.uint8))
+    assert np.array_equal(clean, expected)
+    assert codes is None and f"MNIST test digit #7 (a {int(mnist_test[1][7])})" in message
+
+
+@pytest.mark.parametrize("sketch", [None, {"background": None, "layers": [], "composite": np.full((400, 400), 255, np.uint8)}])
+def test_an_empty_canvas_is_a_message_not_a_traceback(models, digits, sketch):
+    clean, noisy, gallery, codes, message = update(models, digits, sketch, None, 0.5, 0, ["plain"], [16])
+    assert clean is BLANK and gallery == [] and codes is None
+    assert message == "**Draw a digit first: the canvas is empty.**"
+
+
+def test_nothing_selected_says_so(models, digits, mnist_test):
+    _, _, gallery, _, message = update(models, digits, None, 3, 0.0, 0, [], [16])
+    assert gallery == [] and message == "Pick at least one variant and one d."
+
+
+def test_canvas_rendering_round_trips_through_preprocessing(mnist_test):
+    digit = mnist_test[0][0]
+    assert float(((preprocess_sketch(as_canvas(digit)) - digit) ** 2).mean()) < 0.01

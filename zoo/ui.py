@@ -1,0 +1,134 @@
+"""The Gradio app: draw (or pick a real test digit), add noise, compare every variant and d side by side."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import gradio as gr
+
+from zoo.model import AutoEncoder
+from zoo.showcase import compare, upscale
+from zoo.sketch import SketchError, preprocess_sketch
+
+CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes
+BRUSH = 30
+BLANK = np.zeros((28 * 8, 28 * 8), dtype=np.uint8)
+
+
+class MnistDigits:
+    """Real MNIST test digits, loaded in the background so the app starts at once."""
+
+    def __init__(self):
+        self._data = None
+        self._error = None
+        self._thread = threading.Thread(target=self._load, daemon=True)
+        self._thread.start()
+
+    def _load(self):
+        try:
+            from zoo.data import load_mnist
+
+            x, y = load_mnist("test")
+            self._data = (x, y)
+        except Exception as e:  # shown to the person on first use
+            self._error = e
+
+    def get(self, index: int):
+        self._thread.join()
+        if self._error is not None:
+            raise gr.Error(f"MNIST test digits are unavailable: {self._error}")
+        x, y = self._data
+        return x[index % len(x)], int(y[index % len(y)])
+
+    def __len__(self):
+        return 10000
+
+
+def as_canvas(x) -> np.ndarray:
+    """An MNIST digit (784,) drawn like the sketchpad: black ink on white, at canvas size."""
+    ink = x.reshape(28, 28).numpy()
+    scale = CANVAS // 28
+    image = np.kron(ink, np.ones((scale, scale), dtype=np.float32))
+    return (255 * (1 - image)).round().astype(np.uint8)
+
+
+def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
+    """Everything the page shows for one input; returns (clean, noisy, gallery, codes, message)."""
+    try:
+        if digit_index is not None:
+            x, label = digits.get(int(digit_index))
+            source = f"MNIST test digit #{int(digit_index)} (a {label})"
+        else:
+            x = preprocess_sketch(sketch)
+            source = "your drawing"
+    except SketchError as e:
+        return BLANK, BLANK, [], None, f"**{e}**"
+    if not variants or not latent_dims:
+        message = "Pick at least one variant and one d."
+    else:
+        message = f"Input: {source}; noise amplitude {noise_amplitude:.2f}, seed {int(seed)}."
+    result = compare(models, x, float(noise_amplitude), int(seed), list(variants or []), [int(d) for d in latent_dims or []])
+    gallery = [(upscale(r.image), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}") for r in result.reconstructions]
+    codes = [(f"{r.variant} d={r.latent_dim}", i, float(v)) for r in result.reconstructions if r.variant == "sparse"
+             for i, v in enumerate(r.code)]
+    code_frame = pd.DataFrame(codes, columns=["model", "unit", "h"]) if codes else None
+    return upscale(result.clean), upscale(result.noisy), gallery, code_frame, message
+
+
+def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None) -> gr.Blocks:
+    """The demo's Blocks for the given trained models, keyed by (variant, d)."""
+    digits = digits or MnistDigits()
+    variant_names = sorted({name for name, _ in models})
+    latent_dims = sorted({d for _, d in models})
+
+    def run(*args):
+        return update(models, digits, *args)
+
+    with gr.Blocks(title="AE Zoo") as app:
+        gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, "
+                    "and see how each autoencoder reconstructs it. MSE is against the clean input.")
+        digit_index = gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=1):
+                white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
+                sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white}, label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
+                                      brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
+                                      elem_id="sketchpad")
+                random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
+                noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
+                seed = gr.Number(value=0, precision=0, label="Noise seed", elem_id="seed")
+                pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
+                pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
+            with gr.Column(scale=2):
+                message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
+                with gr.Row():
+                    clean = gr.Image(label="Input as the models see it (28x28)", format="png", elem_id="clean",
+                                     height=230, interactive=False)
+                    noisy = gr.Image(label="Noisy input", format="png", elem_id="noisy", height=230, interactive=False)
+                gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
+                                     format="png", height="auto", elem_id="reconstructions", allow_preview=False)
+                codes = gr.BarPlot(x="unit", y="h", color="model", label="Sparse codes h (most units exactly zero)",
+                                   elem_id="codes", height=220)
+        inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
+        outputs = [clean, noisy, gallery, codes, message]
+
+        def pick_random(current_seed):
+            index = int(np.random.default_rng().integers(len(digits)))
+            x, _ = digits.get(index)
+            return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
+
+        def drawn():
+            return None  # the person drew: the input is the sketch, not a test digit
+
+        private = {"api_visibility": "private"}
+        # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
+        noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
+        for control in (seed, pick_variants, pick_dims):
+            control.change(run, inputs, outputs, trigger_mode="always_last", **private)
+        sketch.input(drawn, None, digit_index, queue=False, **private).then(
+            run, inputs, outputs, trigger_mode="always_last", **private)
+        sketch.clear(drawn, None, digit_index, queue=False, **private).then(run, inputs, outputs, **private)
+        random_digit.click(pick_random, seed, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
+    return app
