@@ -31,11 +31,25 @@ def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models
     assert message.startswith("Input: your drawing; noise amplitude 0.30, seed 5")
 
 
-def test_a_test_digit_is_used_exactly(models, digits, mnist_test):
-    clean, _, _, codes, message = update(models, digits, None, 7, 0.0, 0, ["plain"], [16])
+def test_a_test_digit_on_the_canvas_is_used_exactly(models, digits, mnist_test):
+    canvas = {"composite": as_canvas(mnist_test[0][7])}
+    clean, _, _, codes, message = update(models, digits, canvas, 7, 0.0, 0, ["plain"], [16])
     expected = np.kron((mnist_test[0][7].reshape(28, 28).numpy() * 255).round().astype(np.uint8), np.ones((8, 8), np.uint8))
     assert np.array_equal(clean, expected)
     assert codes is None and f"MNIST test digit #7 (a {int(mnist_test[1][7])})" in message
+
+
+def test_drawing_over_a_test_digit_makes_it_a_drawing(models, digits, mnist_test):
+    canvas = as_canvas(mnist_test[0][7])
+    canvas[20:120, 20:380] = 0  # a thick bar across the top
+    clean, _, _, _, message = update(models, digits, {"composite": canvas}, 7, 0.0, 0, ["plain"], [16])
+    assert message.startswith("Input: your drawing")
+    assert not np.array_equal(clean[::8, ::8], (mnist_test[0][7].reshape(28, 28).numpy() * 255).round().astype(np.uint8))
+
+
+def test_a_cleared_canvas_forgets_the_test_digit(models, digits):
+    blank = {"composite": np.full((400, 400), 255, np.uint8)}
+    assert update(models, digits, blank, 7, 0.0, 0, ["plain"], [16])[4] == "**Draw a digit first: the canvas is empty.**"
 
 
 @pytest.mark.parametrize("sketch", [None, {"background": None, "layers": [], "composite": np.full((400, 400), 255, np.uint8)}])
@@ -46,7 +60,7 @@ def test_an_empty_canvas_is_a_message_not_a_traceback(models, digits, sketch):
 
 
 def test_nothing_selected_says_so(models, digits, mnist_test):
-    _, _, gallery, _, message = update(models, digits, None, 3, 0.0, 0, [], [16])
+    _, _, gallery, _, message = update(models, digits, {"composite": as_canvas(mnist_test[0][3])}, 3, 0.0, 0, [], [16])
     assert gallery == [] and message == "Pick at least one variant and one d."
 
 

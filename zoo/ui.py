@@ -54,17 +54,26 @@ def as_canvas(x) -> np.ndarray:
     return (255 * (1 - image)).round().astype(np.uint8)
 
 
+# A test digit placed on the canvas comes back through preprocess_sketch within MSE 0.01 of itself;
+# anything drawn over it moves it further than this, and the input becomes the drawing.
+UNCHANGED_DIGIT_MSE = 0.02
+
+
 def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
-    """Everything the page shows for one input; returns (clean, noisy, gallery, codes, message)."""
+    """Everything the page shows for one input; returns (clean, noisy, gallery, codes, message).
+
+    The input is what the canvas shows. If it still shows the test digit last placed there
+    (`digit_index`), the models get that exact MNIST digit instead of its redrawn copy.
+    """
     try:
-        if digit_index is not None:
-            x, label = digits.get(int(digit_index))
-            source = f"MNIST test digit #{int(digit_index)} (a {label})"
-        else:
-            x = preprocess_sketch(sketch)
-            source = "your drawing"
+        x = preprocess_sketch(sketch)
     except SketchError as e:
         return BLANK, BLANK, [], None, f"**{e}**"
+    source = "your drawing"
+    if digit_index is not None:
+        digit, label = digits.get(int(digit_index))
+        if float(((x - digit) ** 2).mean()) < UNCHANGED_DIGIT_MSE:
+            x, source = digit, f"MNIST test digit #{int(digit_index)} (a {label})"
     if not variants or not latent_dims:
         message = "Pick at least one variant and one d."
     else:
@@ -108,7 +117,8 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
                                      height=230, interactive=False)
                     noisy = gr.Image(label="Noisy input", format="png", elem_id="noisy", height=230, interactive=False)
                 gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
-                                     format="png", height="auto", elem_id="reconstructions", allow_preview=False)
+                                     format="png", height=820, object_fit="contain", elem_id="reconstructions",
+                                     allow_preview=False)
                 codes = gr.BarPlot(x="unit", y="h", color="model", label="Sparse codes h (most units exactly zero)",
                                    elem_id="codes", height=220)
         inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
@@ -119,16 +129,12 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
             x, _ = digits.get(index)
             return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
 
-        def drawn():
-            return None  # the person drew: the input is the sketch, not a test digit
-
         private = {"api_visibility": "private"}
         # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
         noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
         for control in (seed, pick_variants, pick_dims):
             control.change(run, inputs, outputs, trigger_mode="always_last", **private)
-        sketch.input(drawn, None, digit_index, queue=False, **private).then(
-            run, inputs, outputs, trigger_mode="always_last", **private)
-        sketch.clear(drawn, None, digit_index, queue=False, **private).then(run, inputs, outputs, **private)
+        sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
+        sketch.clear(run, inputs, outputs, **private)
         random_digit.click(pick_random, seed, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
     return app
