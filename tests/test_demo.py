@@ -84,6 +84,16 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
         labels = captions.all_inner_texts()
         page.screenshot(path=str(tmp_path / "demo.png"), full_page=True)
         message = page.locator("#message").inner_text()
+        # The clear button empties the canvas: a friendly message, no reconstructions.
+        page.locator('#sketchpad button[aria-label="Clear canvas"]').first.click(timeout=10000)
+        page.wait_for_function("document.querySelector('#message').innerText.includes('the canvas is empty')",
+                               timeout=30000)
+        # A real test digit instead of a drawing.
+        page.locator("#random-digit").click()
+        page.wait_for_function("document.querySelector('#message').innerText.startsWith('Input: MNIST test digit #')",
+                               timeout=30000)
+        page.wait_for_function(f"document.querySelectorAll('#reconstructions .caption-label').length === {expected}",
+                               timeout=30000)
         browser.close()
     assert len(labels) == expected
     for label in labels:

@@ -102,7 +102,10 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         with gr.Row():
             with gr.Column(scale=1):
                 white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
-                sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white}, label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
+                # A white background makes the brush the active tool from the start (Gradio 6 otherwise
+                # asks the person to pick the draw tool first).
+                sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white},
+                                      label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
                                       brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
                                       elem_id="sketchpad")
                 random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
@@ -124,7 +127,7 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
         outputs = [clean, noisy, gallery, codes, message]
 
-        def pick_random(current_seed):
+        def pick_random():
             index = int(np.random.default_rng().integers(len(digits)))
             x, _ = digits.get(index)
             return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
@@ -134,7 +137,10 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
         for control in (seed, pick_variants, pick_dims):
             control.change(run, inputs, outputs, trigger_mode="always_last", **private)
+        # Strokes fire `input`; the clear button `clear`. A programmatic update (the random digit)
+        # fires neither here, so the click runs the update itself. update() decides from the canvas
+        # whether it still shows the test digit, so no event needs to reset digit_index.
         sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
         sketch.clear(run, inputs, outputs, **private)
-        random_digit.click(pick_random, seed, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
+        random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
     return app
