@@ -31,6 +31,7 @@ class TrainConfig:
     learning_rate: float = 3e-3  # peak of the one-cycle schedule (Smith & Topin, 2018)
     warmup_fraction: float = 0.3  # share of steps spent rising to the peak
     seed: int = 0  # model initialisation, shuffling and noise
+    fused_adam: bool = True  # PyTorch's fused Adam kernel (CPU and CUDA): ~30% faster steps here; rounding differs
 
     def __post_init__(self):
         if self.epochs <= 0 or self.batch_size <= 0 or self.learning_rate <= 0:
@@ -77,7 +78,8 @@ def train(
     train_x, test_x = train_x.to(device), test_x.to(device)
     generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles and noise, nothing global
     steps_per_epoch = -(-len(train_x) // config.batch_size)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate,
+                                 fused=config.fused_adam and device.type in ("cpu", "cuda"))
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=config.learning_rate, total_steps=config.epochs * steps_per_epoch,
         pct_start=config.warmup_fraction,
