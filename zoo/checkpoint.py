@@ -14,7 +14,8 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load as load_bytes
+from safetensors.torch import save_file
 
 from zoo import atomic
 from zoo.model import AutoEncoder, ModelConfig, parameter_count
@@ -33,13 +34,9 @@ def default_weights_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "weights"
 
 
-def stem(variant: str, latent_dim: int) -> str:
-    return f"{variant}-d{latent_dim}"
-
-
 def paths(weights_dir: Path, variant: str, latent_dim: int) -> tuple[Path, Path]:
     """(weights path, card path) for one model."""
-    base = Path(weights_dir) / stem(variant, latent_dim)
+    base = Path(weights_dir) / f"{variant}-d{latent_dim}"
     return base.with_suffix(".safetensors"), base.with_suffix(".json")
 
 
@@ -77,13 +74,14 @@ def load(weights_dir: Path, variant: str, latent_dim: int, device: str | torch.d
     if config.latent_dim != latent_dim or card["variant"] != variant:
         raise CheckpointError(f"{card_path} describes {card['variant']} d={config.latent_dim}, not {variant} d={latent_dim}")
     try:
-        actual = _sha256(weights_path)
+        data = weights_path.read_bytes()  # read once: the bytes we hash are the bytes we load
     except FileNotFoundError:
         raise CheckpointError(f"{weights_path} is missing (its card is there); retrain it") from None
+    actual = hashlib.sha256(data).hexdigest()
     if actual != card["weights_sha256"]:
         raise CheckpointError(f"{weights_path} does not match its card (sha256 {actual[:12]}...); retrain it")
     try:
-        state = load_file(str(weights_path), device="cpu")
+        state = load_bytes(data)
     except (SafetensorError, OSError) as e:
         raise CheckpointError(f"{weights_path} is not a readable safetensors file ({e}); retrain it") from e
     model = AutoEncoder(config)
