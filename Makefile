@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test train report browser
+.PHONY: setup demo test train report
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -20,3 +20,6 @@ test: setup
 
 train: setup
 	$(PY) train_all.py
+
+report: setup
+	$(PY) -m zoo.report

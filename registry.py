@@ -37,12 +37,7 @@ def variants() -> list[str]:
 def available(weights_dir: str | Path | None = None) -> list[tuple[str, int]]:
     """Sorted (variant, d) pairs that have weights and a card in the weights directory."""
     weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()
-    found = []
-    for card_path in weights_dir.glob("*-d*.json"):
-        name, _, d = card_path.stem.rpartition("-d")
-        if d.isdigit() and card_path.with_suffix(".safetensors").exists():
-            found.append((name, int(d)))
-    return sorted(found)
+    return checkpoint.available(weights_dir)
 
 
 def _check(name: str, d: int, weights_dir: Path) -> None:

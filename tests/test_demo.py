@@ -62,6 +62,7 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
     from playwright.sync_api import sync_playwright
 
     expected = len(registry.available())
+    figures = len(re.findall(r"!\[[^\]]*\]\(figures/", (ROOT / "docs" / "REPORT.md").read_text()))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -94,6 +95,17 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
                                timeout=30000)
         page.wait_for_function(f"document.querySelectorAll('#reconstructions .caption-label').length === {expected}",
                                timeout=30000)
+        # The Lab tab: the committed report's text and every one of its figures, loaded.
+        page.get_by_role("tab", name="Lab").click()
+        page.get_by_text("1. Which d reconstructs best").wait_for(timeout=30000)
+        images = page.locator(".lab-figure img")
+        assert images.count() == figures
+        for i in range(figures):  # Gradio loads images lazily: bring each into view, then wait for it
+            images.nth(i).scroll_into_view_if_needed()
+            images.nth(i).evaluate("i => i.decode()")
+        loaded = images.evaluate_all("all => all.filter(i => i.complete && i.naturalWidth > 200).length")
+        lab_text = page.locator("body").inner_text()
+        page.screenshot(path=str(tmp_path / "lab.png"), full_page=True)
         browser.close()
     assert len(labels) == expected
     for label in labels:
@@ -103,7 +115,8 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
     assert message.startswith("Input: your drawing")
     shot = np.asarray(Image.open(tmp_path / "demo.png").convert("L"))
     assert shot.shape[0] > 800 and shot.std() > 10  # a rendered page, not a blank one
-    print(f"screenshot: {tmp_path / 'demo.png'}")
+    assert figures >= 10 and loaded == figures and "1569·d + 784" in lab_text and "linear classifier" in lab_text
+    print(f"screenshots: {tmp_path / 'demo.png'}, {tmp_path / 'lab.png'}")
 
 
 def test_the_api_reconstructs_a_digit(server, tmp_path, mnist_test):

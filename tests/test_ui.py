@@ -67,3 +67,22 @@ def test_nothing_selected_says_so(models, digits, mnist_test):
 def test_canvas_rendering_round_trips_through_preprocessing(mnist_test):
     digit = mnist_test[0][0]
     assert float(((preprocess_sketch(as_canvas(digit)) - digit) ** 2).mean()) < 0.01
+
+
+def test_the_lab_report_is_split_into_text_and_figures(tmp_path):
+    from zoo.ui import report_parts
+
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "REPORT.md").write_text("# Lab\n\nSome text.\n\n![one](figures/a.png)\n\n| t |\n|---|\n\n"
+                                        "![two](figures/b.png)\n")
+    parts = report_parts(tmp_path / "REPORT.md")
+    assert [kind for kind, _ in parts] == ["markdown", "figure", "markdown", "figure"]
+    assert parts[0][1].strip() == "# Lab\n\nSome text." and parts[2][1].strip() == "| t |\n|---|"
+    assert parts[1][1] == str((tmp_path / "figures" / "a.png").resolve())
+
+
+def test_a_missing_lab_report_says_how_to_write_it(tmp_path):
+    from zoo.ui import report_parts
+
+    (kind, text), = report_parts(tmp_path / "REPORT.md")
+    assert kind == "markdown" and "python -m zoo.report" in text

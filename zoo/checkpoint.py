@@ -34,6 +34,16 @@ def default_weights_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "weights"
 
 
+def available(weights_dir: Path) -> list[tuple[str, int]]:
+    """Sorted (variant, d) pairs that have weights and a card in weights_dir (not yet verified)."""
+    found = []
+    for card_path in Path(weights_dir).glob("*-d*.json"):
+        name, _, d = card_path.stem.rpartition("-d")
+        if d.isdigit() and card_path.with_suffix(".safetensors").exists():
+            found.append((name, int(d)))
+    return sorted(found)
+
+
 def paths(weights_dir: Path, variant: str, latent_dim: int) -> tuple[Path, Path]:
     """(weights path, card path) for one model."""
     base = Path(weights_dir) / f"{variant}-d{latent_dim}"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from zoo.sketch import SketchError, preprocess_sketch
 CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes
 BRUSH = 30
 BLANK = np.zeros((28 * 8, 28 * 8), dtype=np.uint8)
+DEFAULT_REPORT = Path(__file__).resolve().parent.parent / "docs" / "REPORT.md"  # what `python -m zoo.report` writes
 
 
 class MnistDigits:
@@ -86,8 +89,39 @@ def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants,
     return upscale(result.clean), upscale(result.noisy), gallery, code_frame, message
 
 
-def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None) -> gr.Blocks:
-    """The demo's Blocks for the given trained models, keyed by (variant, d)."""
+FIGURE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)]+)\)$", re.MULTILINE)
+
+
+def report_parts(report: Path) -> list[tuple[str, str]]:
+    """The lab report split into ("markdown", text) and ("figure", absolute path) parts, in order.
+
+    Gradio's Markdown does not serve local image files, so each figure becomes an Image component.
+    """
+    if not report.exists():
+        return [("markdown", f"**No lab report at {report}.** Write it with `python -m zoo.report`.")]
+    text = report.read_text(encoding="utf-8")
+    parts, position = [], 0
+    for match in FIGURE.finditer(text):
+        parts.append(("markdown", text[position:match.start()]))
+        parts.append(("figure", str((report.parent / match["path"]).resolve())))
+        position = match.end()
+    parts.append(("markdown", text[position:]))
+    return [(kind, value) for kind, value in parts if value.strip()]
+
+
+def build_lab_tab(report: Path) -> None:
+    """The "Lab" tab: docs/REPORT.md and its figures, as `python -m zoo.report` wrote them."""
+    for kind, value in report_parts(report):
+        if kind == "markdown":
+            gr.Markdown(value)
+        else:
+            gr.Image(value, show_label=False, interactive=False, format="png", elem_classes="lab-figure",
+                     buttons=["fullscreen"])
+
+
+def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
+              report: Path | None = None) -> gr.Blocks:
+    """The demo's Blocks for the given trained models, keyed by (variant, d), and the lab report (a Lab tab)."""
     digits = digits or MnistDigits()
     variant_names = sorted({name for name, _ in models})
     latent_dims = sorted({d for _, d in models})
@@ -96,34 +130,38 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         return update(models, digits, *args)
 
     with gr.Blocks(title="AE Zoo") as app:
-        gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, "
-                    "and see how each autoencoder reconstructs it. MSE is against the clean input.")
+        gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, and see how each "
+                    "autoencoder reconstructs it; MSE is against the clean input. The Lab tab answers the course's "
+                    "questions with numbers and figures.")
         digit_index = gr.State(None)
-        with gr.Row():
-            with gr.Column(scale=1):
-                white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
-                # A white background makes the brush the active tool from the start (Gradio 6 otherwise
-                # asks the person to pick the draw tool first).
-                sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white},
-                                      label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
-                                      brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
-                                      elem_id="sketchpad")
-                random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
-                noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
-                seed = gr.Number(value=0, precision=0, label="Noise seed", elem_id="seed")
-                pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
-                pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
-            with gr.Column(scale=2):
-                message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
-                with gr.Row():
-                    clean = gr.Image(label="Input as the models see it (28x28)", format="png", elem_id="clean",
-                                     height=230, interactive=False)
-                    noisy = gr.Image(label="Noisy input", format="png", elem_id="noisy", height=230, interactive=False)
-                gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
-                                     format="png", height=820, object_fit="contain", elem_id="reconstructions",
-                                     allow_preview=False)
-                codes = gr.BarPlot(x="unit", y="h", color="model", label="Sparse codes h (most units exactly zero)",
-                                   elem_id="codes", height=220)
+        with gr.Tab("Zoo", id="zoo"):
+            with gr.Row():
+                with gr.Column(scale=1):
+                    white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
+                    # A white background makes the brush the active tool from the start (Gradio 6 otherwise
+                    # asks the person to pick the draw tool first).
+                    sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white},
+                                          label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
+                                          brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
+                                          elem_id="sketchpad")
+                    random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
+                    noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
+                    seed = gr.Number(value=0, precision=0, label="Noise seed", elem_id="seed")
+                    pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
+                    pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
+                with gr.Column(scale=2):
+                    message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
+                    with gr.Row():
+                        clean = gr.Image(label="Input as the models see it (28x28)", format="png", elem_id="clean",
+                                         height=230, interactive=False)
+                        noisy = gr.Image(label="Noisy input", format="png", elem_id="noisy", height=230, interactive=False)
+                    gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
+                                         format="png", height=820, object_fit="contain", elem_id="reconstructions",
+                                         allow_preview=False)
+                    codes = gr.BarPlot(x="unit", y="h", color="model", label="Sparse codes h (most units exactly zero)",
+                                       elem_id="codes", height=220)
+        with gr.Tab("Lab", id="lab"):
+            build_lab_tab(report or DEFAULT_REPORT)
         inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
         outputs = [clean, noisy, gallery, codes, message]
 

@@ -1,0 +1,61 @@
+"""How fast could `python train_all.py` be on this machine? The recipe's arithmetic against the matmul peak.
+
+    python benchmarks/zoo_lower_bound.py
+
+For every model the zoo trains: its recipe's floating-point work (forward + backward of every Linear
+layer is about 6 FLOPs per parameter per image, over 60,000 images per epoch, plus a 10,000-image
+test pass after each epoch), the seconds that work takes at the float32 matrix-multiply peak measured
+in this run, and the seconds the shipped model's card records. Nothing is trained. Last line:
+`RESULT lower_bound_s=<all models at the peak> card_s=<sum of the cards' training times>`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import torch
+
+from train_speed import matmul_peak_gflops
+from zoo import checkpoint
+from zoo.model import parameter_count
+from zoo.variants import get_variant, variant_names
+
+TRAIN_IMAGES, TEST_IMAGES = 60000, 10000
+LATENT_DIMS = (16, 32, 64)
+
+
+def recipe_flops(name: str, latent_dim: int) -> tuple[int, float]:
+    """(epochs, FLOPs) of the variant's default recipe at d = latent_dim."""
+    variant = get_variant(name)
+    epochs = variant.default_train_config.epochs
+    params = parameter_count(variant.model_config(latent_dim))
+    per_epoch = 6 * params * TRAIN_IMAGES + 2 * params * TEST_IMAGES  # training steps + the test pass
+    return epochs, epochs * per_epoch
+
+
+def main() -> int:
+    peak = matmul_peak_gflops(torch.device("cpu"))
+    weights_dir = checkpoint.default_weights_dir()
+    print(f"float32 matmul peak: {peak:.1f} GFLOP/s on {torch.get_num_threads()} threads\n")
+    print(f"{'model':<16}{'epochs':>7}{'TFLOP':>8}{'s at peak':>11}{'card s':>9}{'fraction':>10}")
+    total_bound = total_card = 0.0
+    for name in variant_names():
+        for d in LATENT_DIMS:
+            epochs, flops = recipe_flops(name, d)
+            bound = flops / (peak * 1e9)
+            try:
+                card_s = checkpoint.read_card(checkpoint.paths(weights_dir, name, d)[1])["training_seconds"]
+            except checkpoint.CheckpointError:
+                card_s = float("nan")
+            total_bound += bound
+            total_card += card_s
+            print(f"{name + ' d=' + str(d):<16}{epochs:>7}{flops / 1e12:>8.2f}{bound:>11.1f}{card_s:>9.1f}"
+                  f"{bound / card_s:>10.2f}")
+    print(f"{'all models':<16}{'':>7}{'':>8}{total_bound:>11.1f}{total_card:>9.1f}{total_bound / total_card:>10.2f}")
+    print("\n'fraction' is the share of the peak the shipped training reached (lower bound / card seconds).")
+    print(f"RESULT lower_bound_s={total_bound:.0f} card_s={total_card:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,445 @@
+"""`python -m zoo.report` writes docs/REPORT.md and docs/figures/: the course's questions answered from the zoo.
+
+Everything is computed from the trained models in weights/ (never retrained) and real MNIST;
+the few small extra models a question needs (the course's single-layer model, the sparse
+trade-off) are trained here and kept apart from weights/. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import math
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from matplotlib.figure import Figure
+
+from zoo import analysis, atomic, checkpoint
+from zoo.analysis import COURSE, model_label
+from zoo.data import DATA_SHA256, load_mnist
+from zoo.model import INPUT_DIM
+
+COMMAND = "python -m zoo.report"
+DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image reaches this "looks like a digit"
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    seed: int = 0  # extra models, probe splits and noise
+    course_epochs: int = 20  # the course's single-layer models (784 -> d -> 784), one per d
+    tradeoff_latent_dim: int = 32
+    tradeoff_epochs: int = 8  # per extra sparse model; the shipped schedule is scaled to this length
+    tradeoff_l1_weights: tuple[float, ...] = (0.0, 1e-4, 3e-4, 7e-4, 1e-3, 2e-3, 4e-3)
+    probe_labels_per_class: int = 100
+    probe_max_iter: int = 40  # L-BFGS iterations per linear classifier
+    train_images: int | None = None  # use the first N training images for extra models and probes (None: all)
+    grid_latent_dim: int = 32  # the d shown in the denoising picture grid
+    figure_dpi: int = 100
+    progress: bool = True  # progress lines and bars on stderr
+
+
+def quick_config(**overrides) -> ReportConfig:
+    """A report in seconds, for tests and a smoke run: tiny extra models and probes on 6,000 images."""
+    settings = dict(course_epochs=1, tradeoff_epochs=1, tradeoff_l1_weights=(0.0, 1e-3), probe_max_iter=5,
+                    train_images=6000, progress=False)
+    return ReportConfig(**{**settings, **overrides})
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting
+
+
+def _table(headers: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _mse(value: float) -> str:
+    return f"{value:.5f}"
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _times(value: float) -> str:
+    return f"{value:.2f}x"
+
+
+def _source(*functions: str) -> str:
+    names = ", ".join(f"`zoo.analysis.{f}`" for f in functions)
+    return f"*Command: `{COMMAND}` ({names}).*"
+
+
+class _Writer:
+    """Collects the markdown and saves figures beside it, atomically."""
+
+    def __init__(self, out_dir: Path, config: ReportConfig):
+        self.out_dir, self.config = out_dir, config
+        self.parts: list[str] = []
+        self.figures: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text.strip("\n"))
+
+    def figure(self, fig: Figure, name: str, alt: str) -> None:
+        buffer = io.BytesIO()
+        # No Software/date metadata: the same figure gives the same bytes.
+        fig.savefig(buffer, format="png", dpi=self.config.figure_dpi, bbox_inches="tight", metadata={"Software": None})
+        atomic.write_bytes(self.out_dir / "figures" / name, buffer.getvalue())
+        self.figures.append(name)
+        self.add(f"![{alt}](figures/{name})")
+
+    def text(self) -> str:
+        return "\n\n".join(self.parts) + "\n"
+
+
+def _step(config: ReportConfig, message: str, start: float) -> None:
+    if config.progress:
+        print(f"[report] {time.perf_counter() - start:5.0f} s  {message}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sections
+
+
+def _section_best_d(w: _Writer, models, train_x, test_x, test_y) -> list[dict]:
+    rows = analysis.reconstruction_table(models, train_x, test_x)
+    w.add("## 1. Which d reconstructs best")
+    w.add(_source("reconstruction_table", "best_latent_dim") + "\n\n"
+          "Test MSE per pixel on the 10,000 MNIST test images (pixels in [0, 1]); PSNR = 10 log10(1 / MSE) of "
+          f"that mean. PCA keeps the top d principal components of the {len(train_x):,} training images. "
+          f"`{COURSE}` is the course's model, one Linear layer each side (784 -> d -> 784), trained here "
+          f"for {w.config.course_epochs} epochs; the zoo's variants have a hidden layer of 256 on each side.")
+    headers = ["model", "d", "test MSE", "PSNR (dB)", "PCA MSE", "PCA PSNR (dB)", "MSE / PCA's", "non-zero entries of h"]
+    w.add(_table(headers,
+                 [[r["variant"], r["d"], _mse(r["mse"]), f"{r['psnr']:.2f}", _mse(r["pca_mse"]), f"{r['pca_psnr']:.2f}",
+                   _times(r["mse"] / r["pca_mse"]), f"{r['active_per_image']:.1f}"] for r in rows]))
+    best = analysis.best_latent_dim(rows)
+    largest = max(r["d"] for r in rows)
+    winners = [v for v, b in best.items() if b["d"] == largest]
+    gains = "; ".join(f"{v}: " + ", ".join(f"{_times(t)} lower than at d={d}"
+                                           for d, t in sorted(best[v]["times_lower"].items()))
+                      for v in winners)
+    answer = f"**Answer: d={largest}, the largest code, reconstructs best for {', '.join(winners)}** ({gains})."
+    active = {(r["variant"], r["d"]): r["active_per_image"] for r in rows}
+    for v, b in best.items():
+        if b["d"] != largest:
+            answer += (f" For {v} the best is d={b['d']} (MSE {_mse(b['mse'])}): its penalty keeps the number of "
+                       "non-zero entries per image nearly flat (" + ", ".join(
+                           f"{active[(v, d)]:.1f} at d={d}" for d in sorted(k for u, k in active if u == v))
+                       + "), so a larger d buys sparsity rather than accuracy (section 5).")
+    beats = [r for r in rows if r["mse"] < r["pca_mse"]]
+    losers = ", ".join(model_label(r["variant"], r["d"]) for r in rows if r["mse"] >= r["pca_mse"])
+    w.add(answer + f" {len(beats)} of {len(rows)} models beat PCA at the same d"
+          + (f" (not {losers})" if losers else "") + ": a non-linear code keeps more of the image than the best linear projection of the same size.")
+    w.figure(analysis.plot_mse_vs_d(rows), "mse_vs_d.png", "Test MSE against d")
+    digits = test_x[analysis.one_per_class(test_y)]
+    w.figure(analysis.reconstruction_grid(models, digits), "reconstructions.png",
+             "Test digits and their reconstructions by every model")
+    return rows
+
+
+def _section_decoder_weights(w: _Writer, models, test_x, test_y) -> None:
+    w.add("## 2. The decoder's weights as 28x28 images")
+    w.add(_source("unit_images", "unit_image_stats") + "\n\n"
+          "For the course's single-layer model, column j of the decoder's weight matrix (784 x d) is the image "
+          "unit j writes (in logits, before the sigmoid). The zoo's models have a hidden layer, so each unit is "
+          "shown by its decoded unit vector: decode(h0 + s_j e_j) - decode(h0), h0 the mean test code and s_j "
+          "the standard deviation of h_j, i.e. what one typical step of unit j adds to the average digit. Red "
+          "adds ink, blue removes it; each unit is scaled to its own largest value. To say which look like "
+          "digits without guessing: a unit's *digit correlation* is its largest Pearson correlation with the "
+          f"mean test image of a class (>= {DIGIT_LIKE} counts as digit-like); its *area* is the share of the "
+          "784 pixels that carries 80% of its absolute weight (a stroke is local: a small area).")
+    class_means = torch.stack([test_x[test_y == c].mean(dim=0) for c in range(10)])
+    rows = []
+    for d in sorted({d for _, d in models}):
+        images = {model_label(v, k): analysis.unit_images(models[(v, k)], test_x) for v, k in sorted(models) if k == d}
+        for label, unit_imgs in images.items():
+            stats = analysis.unit_image_stats(unit_imgs, class_means)
+            live = [c for c in stats["digit_correlation"] if not math.isnan(c)]
+            areas = [a for a in stats["area_80"] if not math.isnan(a)]
+            rows.append({"model": label, "variant": label.split(" ")[0], "d": d, "units": len(unit_imgs),
+                         "digit_like": sum(c >= DIGIT_LIKE for c in live), "median_corr": statistics.median(live),
+                         "median_area": statistics.median(areas)})
+        w.figure(analysis.plot_unit_images(images), f"decoder_units_d{d}.png", f"What each code unit draws, d={d}")
+    w.add(_table(["model", "units", f"digit-like (corr >= {DIGIT_LIKE})", "median digit correlation",
+                  "median area (80% of weight)"],
+                 [[r["model"], r["units"], f"{r['digit_like']} ({_pct(r['digit_like'] / r['units'])})",
+                   f"{r['median_corr']:.2f}", _pct(r["median_area"])] for r in rows]))
+    by_variant = {v: [r for r in rows if r["variant"] == v] for v in sorted({r["variant"] for r in rows})}
+    share = {v: sum(r["digit_like"] for r in rs) / sum(r["units"] for r in rs) for v, rs in by_variant.items()}
+    area = {v: statistics.median(r["median_area"] for r in rs) for v, rs in by_variant.items()}
+    most = max(share, key=share.get)
+    ordered = ", ".join(f"{v} {_pct(s)}" for v, s in sorted(share.items(), key=lambda item: -item[1]))
+    text = (f"**What they show.** Digit-like units, all d together: {ordered}; {most}'s units look most like "
+            "whole digits.")
+    if "sparse" in share and "plain" in share:
+        relation = "more" if share["sparse"] > share["plain"] else "less"
+        text += (f" Sparse units are {relation} often digit-like than plain ones ({_pct(share['sparse'])} against "
+                 f"{_pct(share['plain'])}; median area {_pct(area['sparse'])} against {_pct(area['plain'])}). In the "
+                 "figures, plain units draw signed, partial strokes that only make a digit in combination, while "
+                 "many sparse units, one of few active at a time, draw a whole stroke or a digit-like shape by "
+                 "themselves.")
+    if COURSE in area:
+        text += (f" The course model's raw weight columns are noisy and spread (median area {_pct(area[COURSE])}): "
+                 "a pixel that is (nearly) always 0 in MNIST gives its weights almost no gradient, so they keep "
+                 "much of their random initial values; and a code is only defined up to an invertible map, so "
+                 "nothing makes one column draw one digit.")
+    w.add(text)
+
+
+def _section_denoising(w: _Writer, models, test_x, test_y) -> None:
+    zoo = {k: m for k, m in models.items() if k[0] != COURSE}
+    rows = analysis.denoising_curves(zoo, test_x, seed=w.config.seed)
+    amplitudes = sorted({r["amplitude"] for r in rows})
+    w.add("## 3. Denoising against noise amplitude")
+    w.add(_source("denoising_curves") + "\n\n"
+          "Each test image gets white noise `amplitude * N(0, 1)` on every pixel, clipped to [0, 1] "
+          f"(`zoo.noise.add_white_noise`, seed {w.config.seed}); the table gives the MSE between the *clean* image "
+          "and the model's reconstruction of the noisy one, and, first row, the MSE of the noisy image itself.")
+    keys = [("noisy input", None)] + sorted(zoo)
+    mse = {(r["variant"], r["d"], r["amplitude"]): r["mse"] for r in rows}
+    w.add(_table(["model"] + [f"{a:g}" for a in amplitudes],
+                 [[model_label(v, d) if d else v] + [_mse(mse[(v, d, a)]) for a in amplitudes] for v, d in keys]))
+    dims = sorted({d for _, d in zoo})
+    if {"plain", "denoising"} <= {v for v, _ in zoo}:
+        gain = {d: mse[("plain", d, 0.5)] / mse[("denoising", d, 0.5)] for d in dims}
+        cost = {d: mse[("denoising", d, 0.0)] / mse[("plain", d, 0.0)] for d in dims}
+        crossing = {d: next((a for a in amplitudes if mse[("denoising", d, a)] < mse[("plain", d, a)]), None)
+                    for d in dims}
+        w.add("**What the curves show.** At amplitude 0.5 the denoising-trained model's error is "
+              + ", ".join(f"{_times(1 / gain[d])} plain's at d={d} ({_times(gain[d])} lower)" for d in dims)
+              + ". The price on clean images: " + ", ".join(f"{_times(cost[d])} plain's error at d={d}" for d in dims)
+              + ". It is better than plain from amplitude " + ", ".join(
+                  f"{crossing[d]:g} (d={d})" if crossing[d] is not None else f"none (d={d})" for d in dims)
+              + ". " + _cleaner_than_input(mse, dims, amplitudes)
+              + " Plain's error grows quickly with noise it never saw; the denoising model's grows slowly, also "
+              "past the amplitudes it was trained on (up to 0.5): it maps a noisy image back onto the digits it "
+              "has learnt instead of copying the noise.")
+    w.figure(analysis.plot_denoising_curves(rows), "denoising_curves.png", "MSE against noise amplitude")
+    d = w.config.grid_latent_dim if w.config.grid_latent_dim in dims else dims[len(dims) // 2]
+    digits = test_x[analysis.one_per_class(test_y)[:4]]
+    w.figure(analysis.denoising_grid(zoo, digits, d, seed=w.config.seed), "denoising_grid.png",
+             f"Noisy digits and their reconstructions at d={d}")
+
+
+def _cleaner_than_input(mse: dict, dims: list[int], amplitudes: list[float]) -> str:
+    """Says from which amplitude each model's reconstruction is closer to the clean image than the noisy input is."""
+    parts = []
+    for variant in ("plain", "denoising"):
+        starts = [next((a for a in amplitudes if a > 0 and mse[(variant, d, a)] < mse[("noisy input", None, a)]), None)
+                  for d in dims]
+        parts.append(f"{variant} from " + ", ".join(f"{a:g}" if a is not None else "never" for a in starts))
+    return ("The reconstruction is closer to the clean image than the noisy input itself is (d = "
+            + ", ".join(map(str, dims)) + "): " + "; ".join(parts)
+            + ". At small amplitudes the noise costs less than the model's own reconstruction error.")
+
+
+def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> None:
+    c = w.config
+    w.add("## 4. The three questions")
+    w.add("### (a) Why learn a representation h?")
+    w.add(_source("probe_table", "linear_probe", "plot_codes_2d") + "\n\n"
+          "An autoencoder learns h from images alone, without labels. If h keeps what matters about a digit in a "
+          "form a simple model can use, a *linear* classifier on h should do well, best of all when labels are "
+          f"scarce. Softmax regression on raw pixels, on PCA codes and on each model's h, trained with all "
+          f"{len(train_y):,} training labels and with only {c.probe_labels_per_class} per class "
+          f"({10 * c.probe_labels_per_class:,} labels, drawn with seed {c.seed}), accuracy on the 10,000 test "
+          "images. Features standardised; the L2 weight chosen on a 20% validation split of the labelled "
+          f"images from 1e-4, 1e-3, 1e-2; L-BFGS, {c.probe_max_iter} iterations.")
+    rows = analysis.probe_table(models, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
+                                seed=c.seed, max_iter=c.probe_max_iter)
+    w.add(_table(["features", "numbers per image", "accuracy, all labels",
+                  f"accuracy, {c.probe_labels_per_class} labels per class"],
+                 [[r["features"], r["dim"], _pct(r["accuracy_all"]), _pct(r["accuracy_few"])] for r in rows]))
+    raw = rows[0]
+    learnt = [r for r in rows if not r["features"].startswith(("raw", "PCA"))]
+    best_few = max(learnt, key=lambda r: r["accuracy_few"])
+    best_all = max(learnt, key=lambda r: r["accuracy_all"])
+    few_gain = 100 * (best_few["accuracy_few"] - raw["accuracy_few"])
+    all_gain = 100 * (best_all["accuracy_all"] - raw["accuracy_all"])
+    w.add(f"**Answer.** With {c.probe_labels_per_class} labels per class, the best h ({best_few['features']}, "
+          f"{best_few['dim']} numbers) gives {_pct(best_few['accuracy_few'])} against {_pct(raw['accuracy_few'])} "
+          f"on the {raw['dim']} raw pixels ({few_gain:+.1f} points); with all labels, the best h gives "
+          f"{_pct(best_all['accuracy_all'])} ({best_all['features']}) against {_pct(raw['accuracy_all'])} "
+          f"({all_gain:+.1f} points). "
+          + ("So h, learnt without a single label, helps most where labels are scarce: " if few_gain > all_gain else
+             "So h, learnt without a single label, does not help here: ")
+          + f"a code {INPUT_DIM // best_few['dim']}x smaller than the image keeps what a linear classifier needs "
+          "to tell the digits apart. "
+          + ("With all labels the 784 pixels catch up: the classifier then has enough examples to weigh far more "
+             "numbers. " if all_gain <= 0 else f"With all labels the gap shrinks to {all_gain:+.1f} points. ")
+          + "A compact h is also what denoising (section 3) and compression "
+          "(c) rest on: a representation is learnt to keep what matters about the data and drop the rest.")
+    key = next((k for k in sorted(models) if model_label(*k) == best_few["features"]), sorted(models)[0])
+    shown = test_x[:5000], test_y[:5000]
+    w.figure(analysis.plot_codes_2d(models[key], model_label(*key), *shown), "codes_2d.png",
+             "Test digits in 2-D: pixels against h")
+
+    w.add("### (b) The number of parameters as a function of d")
+    w.add(_source("parameter_formula", "parameter_table") + "\n\n"
+          "Each Linear(a, b) layer has a·b weights and b biases, so a model with layer widths n_0, ..., n_L has "
+          "sum_i (n_i·n_{i+1} + n_{i+1}) parameters (`zoo.model.parameter_count`). d enters two layers, so the "
+          "count is linear in d. The course's model (784 -> d -> 784): (784d + d) + (784d + 784) = "
+          "**1569·d + 784**. The zoo's (784 -> 256 -> d -> 256 -> 784): **513·d + 402,704**. "
+          "*measured* is `sum(p.numel() for p in model.parameters())` on the loaded model.")
+    prows = analysis.parameter_table(models)
+    w.add(_table(["model", "layers", "formula", "formula at d", "measured", "equal"],
+                 [[model_label(r["variant"], r["d"]), " -> ".join(map(str, r["layers"])),
+                   f"{r['slope']}·d + {r['intercept']:,}", f"{r['formula']:,}", f"{r['measured']:,}",
+                   "yes" if r["formula"] == r["measured"] else "**NO**"] for r in prows]))
+
+    w.add("### (c) The size of h relative to the 28x28 image")
+    crows = analysis.code_size_table({k: m for k, m in models.items() if k[0] != COURSE}, train_x, test_x)
+    png = analysis.png_bytes(test_x)
+    w.add(_source("code_size_table", "quantise_uint8", "png_bytes") + "\n\n"
+          f"An MNIST image is {INPUT_DIM} pixels of one byte: {INPUT_DIM} bytes; saved as an 8-bit PNG "
+          f"(PIL, optimize) a test digit takes {statistics.mean(png):.0f} bytes on average (median "
+          f"{statistics.median(png):.0f}, min {min(png)}, max {max(png)}). h is d numbers: as float32 (4 bytes each), "
+          "float16 (2) or one byte each, quantised to 256 levels between each unit's min and max over the "
+          "training codes. MSE is measured after the round trip (quantise, dequantise, decode).")
+    w.add(_table(["model", "float32 bytes", "float16 bytes", "1-byte bytes", "1-byte / image", "1-byte / PNG",
+                  "MSE float32", "MSE float16", "MSE 1-byte", "non-zero entries"],
+                 [[model_label(r["variant"], r["d"]), r["float32_bytes"], r["float16_bytes"], r["uint8_bytes"],
+                   _pct(r["uint8_bytes"] / INPUT_DIM), _pct(r["uint8_bytes"] / statistics.mean(png)),
+                   _mse(r["mse_float32"]), _mse(r["mse_float16"]), _mse(r["mse_uint8"]), f"{r['active_per_image']:.1f}"]
+                  for r in crows]))
+    worst8 = max(r["mse_uint8"] / r["mse_float32"] - 1 for r in crows)
+    worst16 = max(r["mse_float16"] / r["mse_float32"] - 1 for r in crows)
+    dims = sorted({r["d"] for r in crows})
+    d = dims[-1]
+    w.add(f"**Answer.** h holds d numbers against the image's {INPUT_DIM}: "
+          + ", ".join(f"{k / INPUT_DIM:.1%} (d={k})" for k in dims)
+          + f". In bytes, d={d} as float32 is {4 * d} bytes, {4 * d / INPUT_DIM:.0%} of the raw image; at one byte "
+          f"per number it is {d} bytes, {d / INPUT_DIM:.1%} of the image and {d / statistics.mean(png):.0%} of its "
+          f"PNG. Rounding to one byte raises the MSE by at most {100 * worst8:.1f}%, to float16 by "
+          + (f"at most {100 * worst16:.2f}%" if worst16 >= 1e-4 else "less than 0.01%")
+          + ": the decoder does not need h's full precision. A sparse code could be stored in less still, as "
+          "its non-zero entries and their positions.")
+
+
+def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
+    c = w.config
+    sparse_cards = [cards[k] for k in sorted(cards) if k[0] == "sparse"]
+    w.add("## 5. The sparse autoencoder")
+    if not sparse_cards:
+        w.add("No sparse model in the weights directory.")
+        return
+    v = sparse_cards[0]["variant_config"]
+    w.add(_source("plot_l1_schedule", "sparse_tradeoff") + "\n\n"
+          "loss = reconstruction + l1_weight(t) · mean over the batch of ||h||_1 + l2_weight · ||W_dec||^2\n\n"
+          f"- reconstruction: mean squared error per pixel (`{v['reconstruction']}`);\n"
+          f"- l1_weight(t): from {v['l1_start_weight']:g} at epoch 0, linearly to {v['l1_weight']:g} at epoch "
+          f"{v['l1_warmup_epochs']:g}, then flat (of {sparse_cards[0]['epochs']} epochs): the code first learns to "
+          "reconstruct, then is made sparse;\n"
+          f"- l2_weight = {v['l2_weight']:g} on the squared Frobenius norm of every decoder weight matrix: without "
+          "it the model shrinks h and grows the decoder to dodge the L1 term;\n"
+          f"- the code is a ReLU, so entries can be exactly zero; a unit never active on the training set is "
+          f"revived (its bias lowered to fire on {v['revive_fraction']:.0%} of images) until epoch "
+          f"{v['revive_until_epoch']}.\n\n"
+          "Sparsity of the shipped models on the 10,000 test images (from their model cards, written by "
+          "`python train_all.py`):")
+    shipped = []
+    for card in sparse_cards:
+        m = card["metrics"]
+        shipped.append({"d": card["latent_dim"], "mse": m["test_mse"], "zero_fraction": m["zero_fraction"],
+                        "epochs": card["epochs"]})
+    w.add(_table(["model", "zero entries", "active units per image", "dead units", "test MSE"],
+                 [[model_label("sparse", card["latent_dim"]), _pct(card["metrics"]["zero_fraction"]),
+                   f"{card['metrics']['active_units_per_image']:.1f} of {card['latent_dim']}",
+                   card["metrics"]["dead_units"], _mse(card["metrics"]["test_mse"])] for card in sparse_cards]))
+    w.figure(analysis.plot_l1_schedule(sparse_cards), "l1_schedule.png", "The L1 schedule and test MSE per epoch")
+    rows = analysis.sparse_tradeoff(train_x, test_x, c.tradeoff_l1_weights, latent_dim=c.tradeoff_latent_dim,
+                                    epochs=c.tradeoff_epochs, seed=c.seed, progress=c.progress)
+    w.add(f"**The trade-off.** Extra sparse models at d={c.tradeoff_latent_dim}, {c.tradeoff_epochs} epochs each "
+          f"(the same schedule scaled: warm-up {c.tradeoff_epochs * 2 / 3:.3g} epochs), one per l1_weight, other "
+          "settings as shipped; trained by this command, not saved to weights/.")
+    w.add(_table(["l1_weight", "zero entries", "active units per image", "dead units", "test MSE"],
+                 [[f"{r['l1_weight']:g}", _pct(r["zero_fraction"]), f"{r['active_units_per_image']:.1f}",
+                   r["dead_units"], _mse(r["mse"])] for r in rows]))
+    first, last = rows[0], rows[-1]
+    w.add(f"Raising l1_weight from {first['l1_weight']:g} to {last['l1_weight']:g} takes the zero entries from "
+          f"{_pct(first['zero_fraction'])} to {_pct(last['zero_fraction'])} while the test MSE goes from "
+          f"{_mse(first['mse'])} to {_mse(last['mse'])}: sparsity is bought with reconstruction error, and "
+          "l1_weight chooses the point on the curve (docs/TRAINING.md has the longer runs behind the shipped choice).")
+    w.figure(analysis.plot_tradeoff(rows, shipped, c.tradeoff_latent_dim), "sparse_tradeoff.png",
+             "MSE against sparsity over l1_weight")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig = ReportConfig()) -> str:
+    """Write out_dir/REPORT.md and out_dir/figures/*.png for `models` (keyed by (variant, d)); return the text."""
+    out_dir = Path(out_dir)
+    torch.manual_seed(config.seed)
+    train_x, train_y = load_mnist("train")
+    test_x, test_y = load_mnist("test")
+    if config.train_images:
+        train_x, train_y = train_x[:config.train_images], train_y[:config.train_images]
+    models = dict(models)
+    start = time.perf_counter()
+    _step(config, f"training the course's single-layer models ({config.course_epochs} epochs each)", start)
+    for d in sorted({d for _, d in models}):
+        models[(COURSE, d)] = analysis.train_extra_model("plain", d, train_x, test_x, epochs=config.course_epochs,
+                                                         seed=config.seed, progress=config.progress, hidden_dims=())
+    w = _Writer(out_dir, config)
+    recipe_ids = ", ".join(f"{model_label(*k)} `{card['recipe_id']}`" for k, card in sorted(cards.items()))
+    w.add("# AE Zoo lab report\n\n"
+          f"Generated by `{COMMAND}` from the trained models in weights/ and real MNIST (data sha256 "
+          f"`{DATA_SHA256[:16]}...`); regenerate it with that command, never edit it by hand. Seed {config.seed}, "
+          f"torch {torch.__version__}, on the CPU. Models (recipe ids from their cards): {recipe_ids}. Their "
+          "training is in docs/TRAINING.md.")
+    steps = [("1/5 which d reconstructs best", lambda: _section_best_d(w, models, train_x, test_x, test_y)),
+             ("2/5 decoder weights", lambda: _section_decoder_weights(w, models, test_x, test_y)),
+             ("3/5 denoising", lambda: _section_denoising(w, models, test_x, test_y)),
+             ("4/5 the three questions", lambda: _section_questions(w, models, train_x, train_y, test_x, test_y)),
+             ("5/5 the sparse autoencoder", lambda: _section_sparse(w, models, cards, train_x, test_x))]
+    for name, run in steps:
+        _step(config, name, start)
+        run()
+    text = w.text()
+    for stale in (out_dir / "figures").glob("*.png"):  # figures of an older layout would linger otherwise
+        if stale.name not in w.figures:
+            stale.unlink()
+    atomic.write_text(out_dir / "REPORT.md", text)
+    return text
+
+
+def load_zoo(weights_dir: Path) -> tuple[dict, dict]:
+    """Every trained model in weights_dir and its card, keyed by (variant, d)."""
+    models, cards = {}, {}
+    for name, d in checkpoint.available(weights_dir):
+        models[(name, d)], cards[(name, d)] = checkpoint.load(weights_dir, name, d)
+    return models, cards
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--weights-dir", type=Path, default=checkpoint.default_weights_dir())
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs",
+                        help="REPORT.md and figures/ go here")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--quick", action="store_true", help="tiny extra models and probes: a smoke run in seconds")
+    args = parser.parse_args(argv)
+    models, cards = load_zoo(args.weights_dir)
+    if not models:
+        print(f"error: no trained models in {args.weights_dir}; run: python train_all.py", file=sys.stderr)
+        return 1
+    config = quick_config(seed=args.seed, progress=True) if args.quick else ReportConfig(seed=args.seed)
+    start = time.perf_counter()
+    build_report(models, cards, args.out, config)
+    print(f"wrote {args.out / 'REPORT.md'} and {args.out / 'figures'}/ in {time.perf_counter() - start:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
