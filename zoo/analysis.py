@@ -20,7 +20,6 @@ from PIL import Image
 from zoo import metrics
 from zoo.engine import TrainConfig, build_model, train
 from zoo.model import IMAGE_SIZE, AutoEncoder, ModelConfig, parameter_count
-from zoo.noise import add_white_noise
 from zoo.variants import get_variant
 
 Models = dict[tuple[str, int], AutoEncoder]
@@ -34,13 +33,6 @@ VARIANT_COLOURS = {COURSE: "tab:purple", "plain": "tab:blue", "denoising": "tab:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-@torch.no_grad()
-def encode(model: AutoEncoder, x: torch.Tensor, batch_size: int = 10000) -> torch.Tensor:
-    """The codes h (N, d) of images x (N, 784), in eval mode, in batches."""
-    model.eval()
-    return torch.cat([model.encode(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
 
 @torch.no_grad()
@@ -108,7 +100,7 @@ def reconstruction_table(models: Models, train_x: torch.Tensor, test_x: torch.Te
     rows = []
     for (variant, d), model in sorted(models.items()):
         mse = metrics.reconstruction_mse(model, test_x)
-        active = (encode(model, test_x) != 0).sum(dim=1).float().mean().item()
+        active = (metrics.codes(model, test_x) != 0).sum(dim=1).float().mean().item()
         rows.append({"variant": variant, "d": d, "mse": mse, "psnr": psnr(mse), "pca_mse": pca[d],
                      "pca_psnr": psnr(pca[d]), "active_per_image": active})
     return rows
@@ -168,7 +160,7 @@ def unit_images(model: AutoEncoder, x: torch.Tensor) -> torch.Tensor:
     """
     if not model.config.hidden_dims and model.config.decoder_hidden_dims in (None, ()):
         return model.decoder_weight.T.reshape(-1, IMAGE_SIZE, IMAGE_SIZE).clone()
-    h = encode(model, x)
+    h = metrics.codes(model, x)
     base, step = h.mean(dim=0), h.std(dim=0)  # (d,), (d,)
     codes = base + torch.diag(step)  # (d, d): row j is the mean code moved along unit j
     images = decode(model, codes) - decode(model, base[None])  # (d, 784)
@@ -220,17 +212,12 @@ def plot_unit_images(images_by_model: dict[str, torch.Tensor], columns: int = 8)
 # 3. Denoising against noise amplitude
 
 
-def noisy_inputs(x: torch.Tensor, amplitude: float, seed: int = 0) -> torch.Tensor:
-    """x with white noise of `amplitude`, the same noise metrics.noisy_mse uses for this seed."""
-    return add_white_noise(x, amplitude, generator=torch.Generator(device=x.device).manual_seed(seed))
-
-
 def denoising_curves(models: Models, test_x: torch.Tensor, amplitudes=DENOISING_AMPLITUDES,
                      seed: int = 0) -> list[dict]:
     """MSE against the clean images of each model's reconstruction of noisy images, and of the noisy images."""
     rows = []
     for a in amplitudes:
-        noisy_mse = torch.mean((noisy_inputs(test_x, a, seed) - test_x) ** 2).item()
+        noisy_mse = torch.mean((metrics.noisy_copy(test_x, a, seed) - test_x) ** 2).item()
         rows.append({"variant": "noisy input", "d": None, "amplitude": a, "mse": noisy_mse})
         for (variant, d), model in sorted(models.items()):
             rows.append({"variant": variant, "d": d, "amplitude": a, "mse": metrics.noisy_mse(model, test_x, a, seed)})
@@ -261,7 +248,7 @@ def denoising_grid(models: Models, x: torch.Tensor, latent_dim: int, amplitudes=
     keys = sorted(k for k in models if k[1] == latent_dim)
     rows = []
     for a in amplitudes:
-        noisy = noisy_inputs(x, a, seed)
+        noisy = metrics.noisy_copy(x, a, seed)
         per_image = [noisy] + [metrics.reconstruct(models[k], noisy) for k in keys]  # each (n, 784)
         rows.append(torch.stack(per_image, dim=1).reshape(-1, IMAGE_SIZE * IMAGE_SIZE))  # image by image
     columns = len(x) * (1 + len(keys))
@@ -342,7 +329,7 @@ def probe_table(models: Models, train_x: torch.Tensor, train_y: torch.Tensor, te
     for d in sorted({d for _, d in models}):
         feature_sets[f"PCA d={d}"] = _pca_features(train_x, test_x, d)
     for (variant, d), model in sorted(models.items()):
-        feature_sets[model_label(variant, d)] = (encode(model, train_x), encode(model, test_x))
+        feature_sets[model_label(variant, d)] = (metrics.codes(model, train_x), metrics.codes(model, test_x))
     rows = []
     for name, (train_f, test_f) in feature_sets.items():
         full = linear_probe(train_f, train_y, test_f, test_y, max_iter=max_iter, seed=seed)
@@ -353,17 +340,16 @@ def probe_table(models: Models, train_x: torch.Tensor, train_y: torch.Tensor, te
 
 
 def _pca_features(train_x: torch.Tensor, test_x: torch.Tensor, latent_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
-    mean = train_x.mean(dim=0)
-    _, _, v = torch.linalg.svd(train_x[::6] - mean, full_matrices=False)  # 10k images fix 64 directions well
-    basis = v[:latent_dim].T  # (784, d)
-    return (train_x - mean) @ basis, (test_x - mean) @ basis
+    mean, basis = metrics.pca_basis(train_x, latent_dim)  # the PCA of the reconstruction table
+    return ((train_x - mean) @ basis).float(), ((test_x - mean) @ basis).float()
 
 
 def plot_codes_2d(model: AutoEncoder, label: str, x: torch.Tensor, y: torch.Tensor) -> Figure:
     """Two scatter plots coloured by digit: the top two principal components of the pixels, and of h."""
     fig = Figure(figsize=(10, 4.6), layout="constrained")
     axes = fig.subplots(1, 2)
-    views = [("raw pixels (784 numbers)", x), (f"h of {label} ({model.latent_dim} numbers)", encode(model, x))]
+    h = metrics.codes(model, x)
+    views = [("raw pixels (784 numbers)", x), (f"h of {label} ({model.latent_dim} numbers)", h)]
     for ax, (title, features) in zip(axes, views):
         centred = features - features.mean(dim=0)
         _, _, v = torch.linalg.svd(centred, full_matrices=False)
@@ -432,7 +418,7 @@ def code_size_table(models: Models, train_x: torch.Tensor, test_x: torch.Tensor)
     """Bytes of h per image at 4, 2 and 1 byte per entry, each with the test MSE after the round trip."""
     rows = []
     for (variant, d), model in sorted(models.items()):
-        train_h, h = encode(model, train_x), encode(model, test_x)
+        train_h, h = metrics.codes(model, train_x), metrics.codes(model, test_x)
 
         def mse_from(codes):
             return torch.mean((decode(model, codes) - test_x) ** 2).item()

@@ -27,19 +27,30 @@ def reconstruction_mse(model: AutoEncoder, x: torch.Tensor, target: torch.Tensor
     return torch.mean((reconstruct(model, x) - target.reshape(len(target), -1)) ** 2).item()
 
 
-def noisy_mse(model: AutoEncoder, x: torch.Tensor, amplitude: float, seed: int = 0) -> float:
-    """MSE between the clean x and the model's reconstruction of x with white noise of `amplitude`."""
-    generator = torch.Generator(device=x.device).manual_seed(seed)
-    return reconstruction_mse(model, add_white_noise(x, amplitude, generator=generator), target=x)
-
-
 @torch.no_grad()
-def code_sparsity(model: AutoEncoder, x: torch.Tensor) -> dict[str, float]:
-    """Fraction of code entries exactly zero, active units per image, and dead units (never active on x)."""
+def codes(model: AutoEncoder, x: torch.Tensor, batch_size: int = 10000) -> torch.Tensor:
+    """The codes h (N, d) of images x (N, 784), in eval mode, in batches, on the model's device."""
+    was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    h = torch.cat([model.encode(x[i:i + 10000].to(device)) for i in range(0, len(x), 10000)])  # (N, d)
-    active = h != 0
+    h = torch.cat([model.encode(x[i:i + batch_size].to(device)) for i in range(0, len(x), batch_size)])
+    model.train(was_training)
+    return h
+
+
+def noisy_copy(x: torch.Tensor, amplitude: float, seed: int = 0) -> torch.Tensor:
+    """x with white noise of `amplitude` from a generator seeded with `seed`: the same noise on every call."""
+    return add_white_noise(x, amplitude, generator=torch.Generator(device=x.device).manual_seed(seed))
+
+
+def noisy_mse(model: AutoEncoder, x: torch.Tensor, amplitude: float, seed: int = 0) -> float:
+    """MSE between the clean x and the model's reconstruction of x with white noise of `amplitude`."""
+    return reconstruction_mse(model, noisy_copy(x, amplitude, seed), target=x)
+
+
+def code_sparsity(model: AutoEncoder, x: torch.Tensor) -> dict[str, float]:
+    """Fraction of code entries exactly zero, active units per image, and dead units (never active on x)."""
+    active = codes(model, x) != 0  # (N, d)
     return {
         "zero_fraction": 1.0 - active.float().mean().item(),
         "active_units_per_image": active.sum(dim=1).float().mean().item(),
@@ -57,13 +68,18 @@ def evaluate(model: AutoEncoder, test_x: torch.Tensor, seed: int = 0) -> dict:
     return result
 
 
-def pca_mse(train_x: torch.Tensor, test_x: torch.Tensor, latent_dim: int) -> float:
-    """Test MSE of the best linear d-dimensional reconstruction fitted on train_x (PCA)."""
+def pca_basis(train_x: torch.Tensor, latent_dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(mean (784,), basis (784, d)) of the top d principal components of train_x, in float64."""
     x = train_x.double()
     mean = x.mean(dim=0)
     centred = x - mean
     covariance = centred.T @ centred / len(x)  # (784, 784)
     _, eigenvectors = torch.linalg.eigh(covariance)  # ascending eigenvalues
-    basis = eigenvectors[:, -latent_dim:]  # (784, d), the top d directions
+    return mean, eigenvectors[:, -latent_dim:]  # the top d directions
+
+
+def pca_mse(train_x: torch.Tensor, test_x: torch.Tensor, latent_dim: int) -> float:
+    """Test MSE of the best linear d-dimensional reconstruction fitted on train_x (PCA)."""
+    mean, basis = pca_basis(train_x, latent_dim)
     t = test_x.double() - mean
     return torch.mean((t @ basis @ basis.T - t) ** 2).item()

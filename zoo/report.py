@@ -379,7 +379,6 @@ def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
 def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig = ReportConfig()) -> str:
     """Write out_dir/REPORT.md and out_dir/figures/*.png for `models` (keyed by (variant, d)); return the text."""
     out_dir = Path(out_dir)
-    torch.manual_seed(config.seed)
     train_x, train_y = load_mnist("train")
     test_x, test_y = load_mnist("test")
     if config.train_images:

@@ -1,0 +1,41 @@
+"""zoo.metrics: codes, seeded noise, sparsity and the PCA baseline."""
+
+import pytest
+import torch
+
+from zoo import metrics
+from zoo.engine import build_model
+from zoo.variants import get_variant
+
+
+def test_codes_are_the_models_codes_in_batches_and_keep_its_mode():
+    model = build_model(get_variant("sparse"), 8, seed=0).train()
+    x = torch.rand(25, 784, generator=torch.Generator().manual_seed(0))
+    h = metrics.codes(model, x, batch_size=10)
+    assert h.shape == (25, 8) and model.training
+    with torch.no_grad():
+        assert torch.allclose(h, model.eval().encode(x))
+
+
+def test_noisy_copy_is_the_same_noise_for_the_same_seed():
+    x = torch.full((4, 784), 0.5)
+    a, b, c = metrics.noisy_copy(x, 0.1, seed=3), metrics.noisy_copy(x, 0.1, seed=3), metrics.noisy_copy(x, 0.1, seed=4)
+    assert torch.equal(a, b) and not torch.equal(a, c) and torch.equal(metrics.noisy_copy(x, 0.0), x)
+
+
+def test_code_sparsity_counts_zeros_active_and_dead_units():
+    model = build_model(get_variant("sparse"), 4, seed=0)
+    with torch.no_grad():
+        model.code_layer.bias[:] = torch.tensor([1e6, 1e6, -1e6, -1e6])  # two always on, two dead
+    stats = metrics.code_sparsity(model, torch.rand(50, 784))
+    assert stats == {"zero_fraction": 0.5, "active_units_per_image": 2.0, "dead_units": 2}
+
+
+def test_pca_basis_is_orthonormal_and_more_components_reconstruct_better(mnist_train, mnist_test):
+    train_x, test_x = mnist_train[0][:5000], mnist_test[0][:1000]
+    mean, basis = metrics.pca_basis(train_x, 16)
+    assert mean.shape == (784,) and basis.shape == (784, 16)
+    assert torch.allclose(basis.T @ basis, torch.eye(16, dtype=torch.float64), atol=1e-8)
+    errors = [metrics.pca_mse(train_x, test_x, d) for d in (8, 16, 32)]
+    assert errors == sorted(errors, reverse=True)
+    assert metrics.pca_mse(train_x, test_x, 784) == pytest.approx(0.0, abs=1e-10)  # every direction: exact
