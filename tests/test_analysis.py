@@ -91,8 +91,9 @@ def test_code_size_table_measures_the_quantised_round_trip(plain_model, small):
     assert row["active_per_image"] == 16  # an identity code is never exactly zero
 
 
-def test_unit_images_of_the_course_model_are_its_decoder_columns():
-    model = AutoEncoder(ModelConfig(latent_dim=5))
+@pytest.mark.parametrize("hidden", [(), (64,)])  # the course's model; a deep encoder with a one-layer decoder
+def test_unit_images_of_a_single_layer_decoder_are_its_columns(hidden):
+    model = AutoEncoder(ModelConfig(latent_dim=5, hidden_dims=hidden, decoder_hidden_dims=()))
     images = analysis.unit_images(model, torch.rand(10, 784))
     assert images.shape == (5, 28, 28)
     assert torch.equal(images[2].flatten(), model.decoder[-1].weight[:, 2])

@@ -39,16 +39,21 @@ def _check_written(out: Path) -> str:
     return text
 
 
-def test_quick_report_on_the_shipped_zoo_writes_every_section_and_figure(tmp_path):
-    (tmp_path / "figures").mkdir()
-    (tmp_path / "figures" / "from_an_old_layout.png").write_bytes(b"stale")
-    models, cards = report.load_zoo(default_weights_dir())
-    text = report.build_report(models, cards, tmp_path, report.quick_config())
-    assert text == _check_written(tmp_path)
+def test_quick_report_on_the_shipped_zoo_writes_every_section_and_figure_and_spares_docs():
+    out = ROOT / "report-quick"  # where --quick writes by default (git-ignored)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    (out / "figures" / "from_an_old_layout.png").write_bytes(b"stale")
+    committed = ROOT / "docs" / "REPORT.md"
+    before = committed.stat().st_mtime_ns if committed.exists() else None
+    done = subprocess.run([sys.executable, "-m", "zoo.report", "--quick"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = _check_written(out)
+    models, _ = report.load_zoo(default_weights_dir())
     for name, d in models:
         assert f"| {name} | {d} | " in text  # a row of the reconstruction table for every shipped model
-    assert not (tmp_path / "figures" / "from_an_old_layout.png").exists()
-    assert not list(tmp_path.rglob("*.tmp"))  # atomic writes leave no temporary files
+    assert not (out / "figures" / "from_an_old_layout.png").exists()
+    assert not list(out.rglob("*.tmp"))  # atomic writes leave no temporary files
+    assert (committed.stat().st_mtime_ns if committed.exists() else None) == before  # a smoke run never touches docs/
 
 
 def test_no_weights_is_one_clear_error(tmp_path):

@@ -82,7 +82,11 @@ def train_extra_model(
     variant: str, latent_dim: int, train_x: torch.Tensor, test_x: torch.Tensor, *, epochs: int, seed: int = 0,
     progress: bool = False, **hyperparameters,
 ) -> AutoEncoder:
-    """Train a small model outside the zoo (nothing is written): the variant with some hyperparameters changed."""
+    """Train a small model outside the zoo (nothing is written): the variant with some hyperparameters changed.
+
+    Always on the CPU: CUDA kernels round differently, and the committed report must come out the
+    same wherever it is regenerated.
+    """
     spec = get_variant(variant, **hyperparameters)
     model = build_model(spec, latent_dim, seed)
     train(model, spec, train_x, test_x, TrainConfig(epochs=epochs, seed=seed), device="cpu", progress=progress,
@@ -153,12 +157,12 @@ def reconstruction_grid(models: Models, x: torch.Tensor) -> Figure:
 def unit_images(model: AutoEncoder, x: torch.Tensor) -> torch.Tensor:
     """What each code unit writes into the image: (d, 28, 28).
 
-    The course's single-layer model: column j of the decoder's weight matrix (784, d), the image
+    A single-layer decoder (the course's model): column j of its weight matrix (784, d), the image
     unit j adds (in logits) per unit of h_j. With hidden layers there is no such matrix, so the
     decoded unit vector instead: decode(h0 + s_j e_j) - decode(h0), where h0 is the mean code of x
     and s_j the standard deviation of h_j over x: one typical step of unit j from the average code.
     """
-    if not model.config.hidden_dims and model.config.decoder_hidden_dims in (None, ()):
+    if len(model.config.decoder_layer_sizes) == 2:  # one Linear layer: d -> 784
         return model.decoder_weight.T.reshape(-1, IMAGE_SIZE, IMAGE_SIZE).clone()
     h = metrics.codes(model, x)
     base, step = h.mean(dim=0), h.std(dim=0)  # (d,), (d,)

@@ -25,6 +25,7 @@ from zoo.data import DATA_SHA256, load_mnist
 from zoo.model import INPUT_DIM
 
 COMMAND = "python -m zoo.report"
+ROOT = Path(__file__).resolve().parent.parent
 DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image reaches this "looks like a digit"
 
 
@@ -424,11 +425,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--weights-dir", type=Path, default=checkpoint.default_weights_dir())
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs",
-                        help="REPORT.md and figures/ go here")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="REPORT.md and figures/ go here (default: docs/, or report-quick/ with --quick)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="tiny extra models and probes: a smoke run in seconds")
     args = parser.parse_args(argv)
+    if args.out is None:  # a smoke run never overwrites the committed report
+        args.out = ROOT / ("report-quick" if args.quick else "docs")
     models, cards = load_zoo(args.weights_dir)
     if not models:
         print(f"error: no trained models in {args.weights_dir}; run: python train_all.py", file=sys.stderr)
