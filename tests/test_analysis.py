@@ -102,7 +102,8 @@ def test_unit_images_of_a_single_layer_decoder_are_its_columns(hidden):
 def test_unit_images_of_a_deep_model_decode_one_unit_and_leave_dead_ones_blank(small):
     model = build_model(get_variant("sparse"), 8, seed=0).eval()
     with torch.no_grad():
-        model.code_layer.bias[3] = -1e6  # unit 3 never fires
+        model.code_layer.bias[:] += 1.0  # units fire above the JumpReLU threshold on most images...
+        model.code_layer.bias[3] = -1e6  # ...but unit 3, which never fires
     images = analysis.unit_images(model, small[2][:500])
     assert images.shape == (8, 28, 28)
     assert torch.all(images[3] == 0) and images[0].abs().max() > 0
@@ -150,8 +151,8 @@ def test_tables_cover_every_model_and_pca(plain_model, small):
 
 def test_sparse_tradeoff_gets_sparser_as_l1_grows(small):
     train_x, _, test_x, _ = small
-    rows = analysis.sparse_tradeoff(train_x, test_x, (0.0, 3e-3), latent_dim=16, epochs=2)
-    assert [r["l1_weight"] for r in rows] == [0.0, 3e-3]
+    rows = analysis.sparse_tradeoff(train_x, test_x, (0.0, 3e-2), latent_dim=16, epochs=2)
+    assert [r["l1_weight"] for r in rows] == [0.0, 3e-2]
     assert rows[1]["zero_fraction"] > rows[0]["zero_fraction"] + 0.1
 
 

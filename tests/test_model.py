@@ -52,3 +52,16 @@ def test_decoder_weight_columns_are_images():
     model = AutoEncoder(ModelConfig(latent_dim=16, hidden_dims=(64,)))
     assert model.decoder_weight.shape == (784, 64)
     assert AutoEncoder(ModelConfig(latent_dim=16)).decoder_weight.shape == (784, 16)
+
+
+def test_jumprelu_code_is_zero_up_to_its_threshold_and_unshrunk_above():
+    model = AutoEncoder(ModelConfig(latent_dim=5, encoder_activation="jumprelu", code_threshold=0.5))
+    z = torch.tensor([[-1.0, 0.0, 0.5, 0.51, 2.0]], requires_grad=True)
+    h = model.encoder[-1](z)
+    assert torch.equal(h.detach(), torch.tensor([[0.0, 0.0, 0.0, 0.51, 2.0]]))
+    h.sum().backward()
+    assert torch.equal(z.grad, torch.tensor([[0.0, 0.0, 0.0, 1.0, 1.0]]))
+    relu_like = AutoEncoder(ModelConfig(encoder_activation="jumprelu")).encoder[-1]  # threshold 0: a ReLU
+    assert torch.equal(relu_like(torch.tensor([-1.0, 0.0, 2.0])), torch.tensor([0.0, 0.0, 2.0]))
+    with pytest.raises(ValueError, match="code_threshold"):
+        ModelConfig(code_threshold=-0.1)

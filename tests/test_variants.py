@@ -65,10 +65,13 @@ def test_sparse_loss_terms_are_the_formula():
     x = torch.rand(8, 784)
     loss, terms = variant.training_loss(model, x, torch.Generator(), epoch=0.0)
     h = model.encode(x)
-    assert terms["l1_code"].item() == pytest.approx(1e-2 * h.abs().sum(dim=1).mean().item(), rel=1e-5)
+    assert terms["l1_code"].item() == pytest.approx(1e-2 * h.abs().sum(dim=1).mean().item() / 16, rel=1e-5)  # /d
     assert terms["l2_decoder"].item() == pytest.approx(1e-3 * model.decoder[-1].weight.pow(2).sum().item(), rel=1e-5)
     assert loss.item() == pytest.approx(sum(t.item() for t in terms.values()), rel=1e-6)
-    assert model.config.encoder_activation == "relu"
+    # A JumpReLU code: exactly 0 at or below the threshold, z itself above it.
+    assert model.config.encoder_activation == "jumprelu" and model.config.code_threshold == variant.code_threshold > 0
+    z = model.code_preactivation(x)
+    assert torch.equal(h, torch.where(z > variant.code_threshold, z, torch.zeros_like(z)))
 
 
 def test_sparse_l2_covers_every_decoder_layer():
@@ -99,3 +102,21 @@ def test_third_party_variants_load_through_the_entry_point_group(tmp_path, monke
         assert get_variant("extra").name == "extra"
     finally:
         VARIANTS.pop("extra", None)
+
+
+def test_sparse_revives_a_dead_unit_to_fire_on_its_share_of_images(mnist_test):
+    variant = get_variant("sparse")
+    model = build_model(variant, 8, seed=0)
+    x = mnist_test[0][:2000]
+    with torch.no_grad():
+        model.code_layer.bias[:] = 10.0  # every unit fires on every image (above the threshold)...
+        model.code_layer.bias[3] = -1e3  # ...but unit 3, which never fires
+    before = model.code_layer.bias.detach().clone()
+    assert (model.encode(x)[:, 3] == 0).all()
+    variant.end_of_epoch(model, x, epoch=variant.revive_until_epoch + 1)  # too late: nothing changes
+    assert torch.equal(model.code_layer.bias, before)
+    variant.end_of_epoch(model, x, epoch=1)
+    firing = (model.encode(x)[:, 3] > variant.code_threshold).float().mean().item()
+    assert abs(firing - variant.revive_fraction) < 0.01
+    others = [i for i in range(8) if i != 3]
+    assert torch.equal(model.code_layer.bias[others], before[others])

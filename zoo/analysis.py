@@ -8,6 +8,7 @@ single-layer model, the sparse trade-off), kept apart from weights/. `zoo.report
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 
@@ -374,9 +375,7 @@ def parameter_formula(config: ModelConfig) -> tuple[int, int]:
 
     The count is linear in d (d appears in two Linear layers' sizes only), so two values of d fix it.
     """
-    at = {d: parameter_count(ModelConfig(latent_dim=d, encoder_activation=config.encoder_activation,
-                                         hidden_dims=config.hidden_dims,
-                                         decoder_hidden_dims=config.decoder_hidden_dims)) for d in (1, 2)}
+    at = {d: parameter_count(dataclasses.replace(config, latent_dim=d)) for d in (1, 2)}
     return at[2] - at[1], at[1] - (at[2] - at[1])
 
 

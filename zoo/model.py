@@ -7,6 +7,7 @@ layers between the image and the code for deeper variants (mirrored in the decod
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import torch
 from torch import nn
@@ -14,12 +15,32 @@ from torch import nn
 IMAGE_SIZE = 28
 INPUT_DIM = IMAGE_SIZE * IMAGE_SIZE  # 784
 
-# Activations by name, so a config stays plain data (JSON in the model card).
-ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "identity": nn.Identity,
-    "relu": nn.ReLU,
-    "sigmoid": nn.Sigmoid,
-    "tanh": nn.Tanh,
+
+class JumpReLU(nn.Module):
+    """h = z where z > threshold, else exactly 0 (Rajamanoharan et al., 2024, with a fixed threshold).
+
+    Unlike ReLU(z - threshold), a unit that fires passes z unshrunk, so an L1 penalty on h makes
+    units fire less often rather than fire weaker. The gradient is 1 above the threshold, 0 below.
+    """
+
+    def __init__(self, threshold: float = 0.0):
+        super().__init__()
+        self.threshold = threshold
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return z * (z > self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}"
+
+
+# Activations of the code by name, so a config stays plain data (JSON in the model card).
+ACTIVATIONS: dict[str, Callable[["ModelConfig"], nn.Module]] = {
+    "identity": lambda config: nn.Identity(),
+    "relu": lambda config: nn.ReLU(),
+    "jumprelu": lambda config: JumpReLU(config.code_threshold),
+    "sigmoid": lambda config: nn.Sigmoid(),
+    "tanh": lambda config: nn.Tanh(),
 }
 
 
@@ -29,6 +50,7 @@ class ModelConfig:
     encoder_activation: str = "identity"  # applied to h; "relu" lets code entries be exactly zero
     hidden_dims: tuple[int, ...] = ()  # extra encoder layers (ReLU); () is the course's model
     decoder_hidden_dims: tuple[int, ...] | None = None  # extra decoder layers, code outwards; None mirrors hidden_dims
+    code_threshold: float = 0.0  # "jumprelu" only: code entries at or below it are exactly 0
 
     def __post_init__(self):
         if not isinstance(self.latent_dim, int) or self.latent_dim <= 0:
@@ -38,6 +60,8 @@ class ModelConfig:
         object.__setattr__(self, "hidden_dims", tuple(int(h) for h in self.hidden_dims))  # JSON gives lists
         if self.decoder_hidden_dims is not None:
             object.__setattr__(self, "decoder_hidden_dims", tuple(int(h) for h in self.decoder_hidden_dims))
+        if self.code_threshold < 0:
+            raise ValueError(f"code_threshold must be >= 0, got {self.code_threshold}")
         if any(h <= 0 for h in self.hidden_dims + (self.decoder_hidden_dims or ())):
             raise ValueError(f"hidden layer widths must be positive, got {self.hidden_dims}, {self.decoder_hidden_dims}")
 
@@ -82,7 +106,7 @@ class AutoEncoder(nn.Module):
         super().__init__()
         self.config = config
         sizes = config.layer_sizes
-        self.encoder = nn.Sequential(*_mlp(sizes), ACTIVATIONS[config.encoder_activation]())
+        self.encoder = nn.Sequential(*_mlp(sizes), ACTIVATIONS[config.encoder_activation](config))
         self.decoder = nn.Sequential(*_mlp(config.decoder_layer_sizes))  # ends in logits; decode() applies the sigmoid
 
     @property

@@ -35,7 +35,7 @@ class ReportConfig:
     course_epochs: int = 20  # the course's single-layer models (784 -> d -> 784), one per d
     tradeoff_latent_dim: int = 32
     tradeoff_epochs: int = 8  # per extra sparse model; the shipped schedule is scaled to this length
-    tradeoff_l1_weights: tuple[float, ...] = (0.0, 1e-4, 3e-4, 7e-4, 1e-3, 2e-3, 4e-3)
+    tradeoff_l1_weights: tuple[float, ...] = (0.0, 1e-3, 2.5e-3, 4.8e-3, 1e-2, 2e-2, 4e-2)
     probe_labels_per_class: int = 100
     probe_max_iter: int = 40  # L-BFGS iterations per linear classifier
     train_images: int | None = None  # use the first N training images for extra models and probes (None: all)
@@ -46,7 +46,7 @@ class ReportConfig:
 
 def quick_config(**overrides) -> ReportConfig:
     """A report in seconds, for tests and a smoke run: tiny extra models and probes on 6,000 images."""
-    settings = dict(course_epochs=1, tradeoff_epochs=1, tradeoff_l1_weights=(0.0, 1e-3), probe_max_iter=5,
+    settings = dict(course_epochs=1, tradeoff_epochs=1, tradeoff_l1_weights=(0.0, 2e-2), probe_max_iter=5,
                     train_images=6000, progress=False)
     return ReportConfig(**{**settings, **overrides})
 
@@ -326,6 +326,15 @@ def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> 
           "its non-zero entries and their positions.")
 
 
+def _code_activation(variant_config: dict) -> str:
+    """One line on how the sparse code reaches exact zeros, from the variant's config."""
+    threshold = variant_config.get("code_threshold", 0.0)
+    if variant_config["encoder_activation"] == "jumprelu" and threshold > 0:
+        return (f"- the code is a JumpReLU: h = z where z > {threshold:g}, else exactly 0, so a unit that fires "
+                "keeps its full value and the L1 term makes units fire less often rather than weaker")
+    return f"- the code is a {variant_config['encoder_activation']}, so entries can be exactly zero"
+
+
 def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
     c = w.config
     sparse_cards = [cards[k] for k in sorted(cards) if k[0] == "sparse"]
@@ -335,15 +344,16 @@ def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
         return
     v = sparse_cards[0]["variant_config"]
     w.add(_source("plot_l1_schedule", "sparse_tradeoff") + "\n\n"
-          "loss = reconstruction + l1_weight(t) · mean over the batch of ||h||_1 + l2_weight · ||W_dec||^2\n\n"
+          "loss = reconstruction + l1_weight(t) · ||h||_1 / d (averaged over the batch) + l2_weight · ||W_dec||^2"
+          "\n\n"
           f"- reconstruction: mean squared error per pixel (`{v['reconstruction']}`);\n"
           f"- l1_weight(t): from {v['l1_start_weight']:g} at epoch 0, linearly to {v['l1_weight']:g} at epoch "
           f"{v['l1_warmup_epochs']:g}, then flat (of {sparse_cards[0]['epochs']} epochs): the code first learns to "
           "reconstruct, then is made sparse;\n"
           f"- l2_weight = {v['l2_weight']:g} on the squared Frobenius norm of every decoder weight matrix: without "
           "it the model shrinks h and grows the decoder to dodge the L1 term;\n"
-          f"- the code is a ReLU, so entries can be exactly zero; a unit never active on the training set is "
-          f"revived (its bias lowered to fire on {v['revive_fraction']:.0%} of images) until epoch "
+          + _code_activation(v) + "; a unit never active on the training set is "
+          f"revived (its bias raised to fire on {v['revive_fraction']:.0%} of images) until epoch "
           f"{v['revive_until_epoch']}.\n\n"
           "Sparsity of the shipped models on the 10,000 test images (from their model cards, written by "
           "`python train_all.py`):")

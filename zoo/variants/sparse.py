@@ -1,23 +1,32 @@
-"""The sparse autoencoder: loss = reconstruction + l1_weight * ||h||_1 + l2_weight * ||W_dec||^2.
+"""The sparse autoencoder: loss = reconstruction + l1_weight * ||h||_1 / d + l2_weight * ||W_dec||^2.
 
-A ReLU code can be exactly zero, and the L1 term pushes it there. Alone, the L1 term is dodged
-by shrinking h and growing the decoder's weights to match; the L2 term on the decoder's weights
-closes that door. With hidden layers it covers every decoder weight matrix, or the first one
-could take up the scale instead. l1_weight starts small and ramps up linearly, so the code first learns to
-reconstruct and is then made sparse.
+The L1 term is per code entry (||h||_1 / d, averaged over the batch), as the reconstruction term is
+per pixel: the course's l1_weight * ||h||_1 with l1_weight / d as its weight. One l1_weight then asks
+for about the same share of zeros at every d; with a plain sum, a weight sparse enough at d=32 costs
+d=64 too much error (docs/TRAINING.md).
 
-ReLU units can die in training (never active again, so no gradient brings them back). In the
-first `revive_until_epoch` epochs, a unit never active on the training set has its bias lowered
+The code is a JumpReLU: h = z where z > code_threshold, else exactly 0, and the L1 term pushes it
+there. With a plain ReLU (code_threshold 0) every small activation is kept, and the L1 term
+shrinks all of them; above a threshold a firing unit keeps its full value, so the penalty makes
+units fire less often instead of weaker (docs/TRAINING.md measures the difference).
+
+Alone, the L1 term is dodged by shrinking h and growing the decoder's weights to match; the L2 term
+on the decoder's weights closes that door. With hidden layers it covers every decoder weight matrix,
+or the first one could take up the scale instead. l1_weight starts small and ramps up linearly, so
+the code first learns to reconstruct and is then made sparse.
+
+Such units can die in training (never active again, so no gradient brings them back). In the
+first `revive_until_epoch` epochs, a unit never active on the training set has its bias raised
 until it fires on its top `revive_fraction` of training images; its weights keep their direction.
 This is a lighter form of the dead-neuron resampling of Bricken et al. (2023), "Towards
 Monosemanticity"; the loss is unchanged.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 
-from zoo.model import AutoEncoder
+from zoo.model import AutoEncoder, ModelConfig
 from zoo.variants import register
 from zoo.variants.base import Variant
 
@@ -25,16 +34,20 @@ from zoo.variants.base import Variant
 @register("sparse")
 @dataclass(frozen=True)
 class Sparse(Variant):
-    description = "ReLU code with an L1 penalty on h (ramped up) and L2 on the decoder's weights"
+    description = "JumpReLU code with an L1 penalty on h (ramped up) and L2 on the decoder's weights"
 
-    encoder_activation: str = "relu"
-    l1_weight: float = 7e-4  # final weight of mean_batch ||h||_1 (reconstruction is a per-pixel mean)
-    l1_start_weight: float = 1e-5  # weight at epoch 0
+    encoder_activation: str = "jumprelu"
+    code_threshold: float = 0.6  # h = z above it, exactly 0 at or below it (0 makes it a ReLU)
+    l1_weight: float = 4.8e-3  # final weight of mean |h| over the batch and the d units (= ||h||_1 / d)
+    l1_start_weight: float = 6.4e-4  # weight at epoch 0
     l1_warmup_epochs: float = 20.0  # linear ramp from start to final over this many epochs
     l2_weight: float = 1e-5  # weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights
 
     revive_until_epoch: int = 27  # revive dead units at the end of epochs 1..this (of 30)
     revive_fraction: float = 0.05  # a revived unit fires on this share of training images
+
+    def model_config(self, latent_dim: int) -> ModelConfig:
+        return replace(super().model_config(latent_dim), code_threshold=self.code_threshold)
 
     def l1_weight_at(self, epoch: float) -> float:
         """The L1 weight at a (fractional) epoch: linear from l1_start_weight to l1_weight, then flat."""
@@ -48,13 +61,13 @@ class Sparse(Variant):
         if epoch > self.revive_until_epoch:
             return
         z = torch.cat([model.code_preactivation(train_x[i:i + 10000]) for i in range(0, len(train_x), 10000)])  # (N, d)
-        dead = (z <= 0).all(dim=0)
+        dead = (z <= self.code_threshold).all(dim=0)
         if dead.any():
-            threshold = torch.quantile(z[:, dead], 1.0 - self.revive_fraction, dim=0)  # z > threshold on that share
-            model.code_layer.bias[dead] -= threshold
+            level = torch.quantile(z[:, dead], 1.0 - self.revive_fraction, dim=0)  # z > level on that share
+            model.code_layer.bias[dead] += self.code_threshold - level
 
     def penalty(self, model: AutoEncoder, h: torch.Tensor, epoch: float) -> dict[str, torch.Tensor]:
         return {
-            "l1_code": self.l1_weight_at(epoch) * h.abs().sum(dim=1).mean(),
+            "l1_code": self.l1_weight_at(epoch) * h.abs().mean(),  # mean over images and units: ||h||_1 / d
             "l2_decoder": self.l2_weight * sum(w.pow(2).sum() for w in model.decoder_weights()),
         }
