@@ -15,7 +15,7 @@ on the decoder's weights closes that door. With hidden layers it covers every de
 or the first one could take up the scale instead. l1_weight starts small and ramps up linearly, so
 the code first learns to reconstruct and is then made sparse.
 
-Such units can die in training (never active again, so no gradient brings them back). In the
+Units can die in training (never active again, so no gradient brings them back). In the
 first `revive_until_epoch` epochs, a unit never active on the training set has its bias raised
 until it fires on its top `revive_fraction` of training images; its weights keep their direction.
 This is a lighter form of the dead-neuron resampling of Bricken et al. (2023), "Towards
