@@ -105,7 +105,7 @@ def reconstruction_table(models: Models, train_x: torch.Tensor, test_x: torch.Te
     rows = []
     for (variant, d), model in sorted(models.items()):
         mse = metrics.reconstruction_mse(model, test_x)
-        active = (metrics.codes(model, test_x) != 0).sum(dim=1).float().mean().item()
+        active = metrics.code_sparsity(model, test_x)["active_units_per_image"]
         rows.append({"variant": variant, "d": d, "mse": mse, "psnr": psnr(mse), "pca_mse": pca[d],
                      "pca_psnr": psnr(pca[d]), "active_per_image": active})
     return rows
@@ -427,7 +427,7 @@ def code_size_table(models: Models, train_x: torch.Tensor, test_x: torch.Tensor)
             return torch.mean((decode(model, codes) - test_x) ** 2).item()
 
         low, high = train_h.min(dim=0).values, train_h.max(dim=0).values
-        active = (h != 0).sum(dim=1).float().mean().item()
+        active = metrics.code_sparsity(model, test_x)["active_units_per_image"]
         rows.append({"variant": variant, "d": d, "float32_bytes": 4 * d, "float16_bytes": 2 * d, "uint8_bytes": d,
                      "mse_float32": mse_from(h), "mse_float16": mse_from(h.half().float()),
                      "mse_uint8": mse_from(quantise_uint8(h, low, high)),
