@@ -7,7 +7,13 @@ PY := $(VENV)/bin/python
 .PHONY: setup demo test train report
 setup: $(VENV)/.installed
 
+# torch's Linux wheels bring their CUDA libraries: .venv takes about 6 GiB. Say so in one line
+# instead of failing halfway through pip with "No space left on device".
+NEED_GIB := 6.5
+
 $(VENV)/.installed: pyproject.toml constraints.txt
+	@$(PYTHON) -c "import shutil, sys; free = shutil.disk_usage('.').free / 2**30; \
+	sys.exit(0 if free >= $(NEED_GIB) else f'setup: .venv needs about $(NEED_GIB) GiB free, {free:.1f} GiB free here')"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $@
