@@ -85,6 +85,7 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
         labels = captions.all_inner_texts()
         page.screenshot(path=str(tmp_path / "demo.png"), full_page=True)
         message = page.locator("#message").inner_text()
+        codes_label = page.locator("#codes").inner_text()
         # The clear button empties the canvas: a friendly message, no reconstructions.
         page.locator('#sketchpad button[aria-label="Clear canvas"]').first.click(timeout=10000)
         page.wait_for_function("document.querySelector('#message').innerText.includes('the canvas is empty')",
@@ -113,6 +114,7 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
         assert match, label
         assert 0 <= float(match.group(3)) < 1
     assert message.startswith("Input: your drawing")
+    assert "most exactly zero: d=16 blue, d=32 orange, d=64 red" in codes_label
     shot = np.asarray(Image.open(tmp_path / "demo.png").convert("L"))
     assert shot.shape[0] > 800 and shot.std() > 10  # a rendered page, not a blank one
     assert figures >= 10 and loaded == figures and "1569·d + 784" in lab_text and "linear classifier" in lab_text

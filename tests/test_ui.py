@@ -28,6 +28,8 @@ def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models
         assert image.shape == (224, 224)
         assert 0 <= float(caption.split("MSE ")[1]) < 1
     assert isinstance(codes, pd.DataFrame) and set(codes["model"]) == {"sparse d=16", "sparse d=32"} and len(codes) == 48
+    # Each model's units get their own bars (a unit number shared by two models would stack them).
+    assert codes["unit"].is_unique and list(codes["unit"].iloc[[0, 15, 16]]) == ["d=16 h0", "d=16 h15", "d=32 h0"]
     assert message.startswith("Input: your drawing; noise amplitude 0.30, seed 5")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from pathlib import Path
@@ -83,10 +84,20 @@ def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants,
         message = f"Input: {source}; noise amplitude {noise_amplitude:.2f}, seed {int(seed)}."
     result = compare(models, x, float(noise_amplitude), int(seed), list(variants or []), [int(d) for d in latent_dims or []])
     gallery = [(upscale(r.image), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}") for r in result.reconstructions]
-    codes = [(f"{r.variant} d={r.latent_dim}", i, float(v)) for r in result.reconstructions if r.variant == "sparse"
-             for i, v in enumerate(r.code)]
+    codes = [(f"{r.variant} d={r.latent_dim}", code_entry(r.latent_dim, i), float(v))
+             for r in result.reconstructions if r.variant == "sparse" for i, v in enumerate(r.code)]
     code_frame = pd.DataFrame(codes, columns=["model", "unit", "h"]) if codes else None
     return upscale(result.clean), upscale(result.noisy), gallery, code_frame, message
+
+
+# Vega's default colours, named, for the code plot's label (they repeat past the sixth sparse model).
+CODE_COLOURS = (("#4c78a8", "blue"), ("#f58518", "orange"), ("#e45756", "red"), ("#54a24b", "green"),
+                ("#b279a2", "purple"), ("#9d755d", "brown"))
+
+
+def code_entry(latent_dim: int, unit: int) -> str:
+    """The code plot's x label of one unit: the models' codes sit side by side, never stacked."""
+    return f"d={latent_dim} h{unit}"
 
 
 FIGURE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)]+)\)$", re.MULTILINE)
@@ -158,8 +169,18 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
                     gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
                                          format="png", height=820, object_fit="contain", elem_id="reconstructions",
                                          allow_preview=False)
-                    codes = gr.BarPlot(x="unit", y="h", color="model", label="Sparse codes h (most units exactly zero)",
-                                       elem_id="codes", height=220)
+                    # One bar per unit of each sparse model, the models one after another (a shared x
+                    # would stack different models' units into one bar). Gradio clips the legend below
+                    # the plot, so the label names the colours instead.
+                    sparse_dims = sorted(d for name, d in models if name == "sparse")
+                    colours = dict(zip(sparse_dims, itertools.cycle(CODE_COLOURS)))
+                    codes = gr.BarPlot(x="unit", y="h", color="model",
+                                       label="Sparse codes h, one bar per unit, most exactly zero: " + ", ".join(
+                                           f"d={d} {colours[d][1]}" for d in sparse_dims),
+                                       color_map={f"sparse d={d}": colours[d][0] for d in sparse_dims},
+                                       sort=[code_entry(d, i) for d in sparse_dims for i in range(d)],
+                                       x_axis_labels_visible=False, color_title="", x_title="units, smallest d first",
+                                       elem_id="codes", height=260)
         with gr.Tab("Lab", id="lab"):
             build_lab_tab(report or DEFAULT_REPORT)
         inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
