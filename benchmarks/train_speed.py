@@ -8,9 +8,10 @@
 The configurations run in turn, `--rounds` times over (this machine is shared and noisy: interleaving
 lets a slow stretch hit every configuration alike). Prints samples/s and seconds per epoch (median over
 all epochs of all rounds, with the spread), the ratio to (a) (median of the per-round ratios), the
-test MSE after the last round; the achieved
-GFLOP/s against a float32 matrix-multiply peak measured in the same run. Last line:
-`RESULT ratio_vs_typical=<engine default vs (a)> peak_fraction=<achieved/peak>`.
+test MSE after the last round; the achieved GFLOP/s against the float32 and bfloat16 matrix-multiply
+peaks measured in the same run; and what the whole zoo (every variant x d, its default recipe) would
+take at the engine's measured speed. Last line: `RESULT ratio_vs_typical=<engine default vs (a)>
+peak_fraction=<achieved / the best peak> zoo_s=<the zoo at that speed>`.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ import time
 import torch
 from torch.utils.data import DataLoader
 
+from peaks import describe, matmul_peaks
+from train_all import LATENT_DIMS
 from zoo import metrics
 from zoo.data import default_root, ensure_mnist, load_mnist
 from zoo.engine import TrainConfig, build_model, train
 from zoo.model import parameter_count
 from zoo.runtime import resolve_device
-from zoo.variants import get_variant
+from zoo.variants import get_variant, variant_names
 from zoo.variants.base import mse_loss
 
 LATENT_DIM = 32
@@ -71,22 +74,6 @@ def engine_loop(epochs: int, batch_size: int, device: torch.device, train_x, tes
     return result.epoch_seconds, result.history[-1]["test_mse"]
 
 
-def matmul_peak_gflops(device: torch.device, n: int = 2048, repeats: int = 10) -> float:
-    a, b = torch.randn(n, n, device=device), torch.randn(n, n, device=device)
-    for _ in range(2):
-        a @ b
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=2, help="epochs per configuration in each round")
@@ -116,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio = {name: statistics.median(b / t for b, t in zip(round_medians[baseline_name], round_medians[name]))
              for name in runs}
     rows = {name: (statistics.median(t), min(t), max(t), mse[name]) for name, t in times.items()}
-    peak = matmul_peak_gflops(device)
+    peaks = matmul_peaks(device)
+    peak = max(peaks.values())
     # Forward + backward of a Linear(a, b) is about 3 x 2ab FLOPs per sample.
     flops_per_sample = 6 * parameter_count(get_variant("plain").model_config(LATENT_DIM))
     print(f"device {device}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
@@ -128,9 +116,16 @@ def main(argv: list[str] | None = None) -> int:
     default_name = f"(c) engine, batch {default_batch} (default)"
     engine_default = rows[default_name][0]
     achieved = 60000 * flops_per_sample / engine_default / 1e9
-    print(f"matmul peak {peak:.1f} GFLOP/s; engine (default) achieves {achieved:.1f} GFLOP/s "
-          f"(training steps only, as for the typical loop)")
-    print(f"RESULT ratio_vs_typical={ratio[default_name]:.2f} peak_fraction={achieved / peak:.3f}")
+    print(describe(device, peaks))
+    print(f"engine (default) achieves {achieved:.1f} GFLOP/s (training steps only, as for the typical loop): "
+          + ", ".join(f"{achieved / value:.3f} of the {name} peak" for name, value in peaks.items()))
+    zoo_samples = sum(get_variant(name).default_train_config.epochs * 60000
+                      for name in variant_names() for _ in LATENT_DIMS)
+    zoo_s = zoo_samples / (60000 / engine_default)
+    print(f"the whole zoo ({len(variant_names()) * len(LATENT_DIMS)} models, {zoo_samples / 60000:.0f} epochs) at this "
+          f"speed: {zoo_s:.0f} s of training steps (plain d={LATENT_DIM}'s speed for every model; sparse and "
+          "denoising steps cost more)")
+    print(f"RESULT ratio_vs_typical={ratio[default_name]:.2f} peak_fraction={achieved / peak:.3f} zoo_s={zoo_s:.0f}")
     return 0
 
 

@@ -9,7 +9,8 @@ Modules, one concern each:
     variants  plain, denoising and sparse autoencoders, registered by name
     checkpoint  safetensors weights + JSON model cards
     metrics   reconstruction error, sparsity, the PCA baseline
-    runtime   device and seed in one place
+    runtime   device, seed and denormal flushing in one place
+    seeds     numbers over several seeds (mean ± sd) and checking a report against a fresh run
     atomic    atomic file writes
 """
 

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 
 from zoo import metrics
 from zoo.model import AutoEncoder
-from zoo.runtime import resolve_device
+from zoo.runtime import flush_denormals, resolve_device
 
 if TYPE_CHECKING:  # variants name their default TrainConfig, so they import this module
     from zoo.variants.base import Variant
@@ -57,6 +57,7 @@ def build_model(variant: "Variant", latent_dim: int, seed: int) -> AutoEncoder:
         return AutoEncoder(variant.model_config(latent_dim))
 
 
+@flush_denormals()
 def train(
     model: AutoEncoder,
     variant: "Variant",
@@ -71,7 +72,8 @@ def train(
     """Train `model` in place on clean images train_x (N, 784); report test MSE after each epoch.
 
     Raises NonFiniteLossError if a loss is NaN or infinite; the model then holds the weights of the
-    last epoch that finished with a finite loss.
+    last epoch that finished with a finite loss. Denormal floats are flushed to zero meanwhile
+    (`zoo.runtime.flush_denormals`: up to 5.7x on CPUs that pay for them).
     """
     device = resolve_device(device)
     model.to(device)

@@ -2,7 +2,9 @@
 
 Everything is computed from the trained models in weights/ (never retrained) and real MNIST;
 the few small extra models a question needs (the course's single-layer model, the sparse
-trade-off) are trained here and kept apart from weights/. Files are written atomically.
+trade-off) are trained here, once per seed, and kept apart from weights/. A number that comes from
+them is written "mean ± sd" over the seeds (`zoo.seeds`); every other number is exact, the same on
+every run and machine. Files are written atomically.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 import math
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +22,9 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
-from zoo import analysis, atomic, checkpoint
+from zoo import analysis, atomic, checkpoint, metrics
 from zoo.analysis import COURSE, model_label
+from zoo.seeds import differences, over_seeds
 from zoo.data import DATA_SHA256, load_mnist
 from zoo.model import INPUT_DIM
 
@@ -31,11 +35,17 @@ DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image 
 
 @dataclass(frozen=True)
 class ReportConfig:
-    seed: int = 0  # extra models, probe splits and noise
-    course_epochs: int = 20  # the course's single-layer models (784 -> d -> 784), one per d
+    seed: int = 0  # probe splits and noise
+    # The extra models are trained once per seed: one seed's numbers move on another CPU (a trade-off
+    # model had 0 dead units here and 7 on a Xeon), the mean over seeds moves within its spread.
+    seeds: tuple[int, ...] = (0, 1, 2)
+    course_epochs: int = 10  # the course's single-layer models (784 -> d -> 784), one per d and seed
     tradeoff_latent_dim: int = 32
+    # The trade-off's sparse models have the course's shape (784 -> d -> 784): 4x faster to train than
+    # with the zoo's hidden layers, so three seeds cost less than one seed did with them.
+    tradeoff_hidden_dims: tuple[int, ...] = ()
     tradeoff_epochs: int = 8  # per extra sparse model; the shipped schedule is scaled to this length
-    tradeoff_l1_weights: tuple[float, ...] = (0.0, 1e-3, 2.5e-3, 4.8e-3, 1e-2, 2e-2, 4e-2)
+    tradeoff_l1_weights: tuple[float, ...] = (0.0, 1e-3, 2.5e-3, 4.8e-3, 1e-2, 2e-2)
     probe_labels_per_class: int = 100
     probe_max_iter: int = 40  # L-BFGS iterations per linear classifier
     train_images: int | None = None  # use the first N training images for extra models and probes (None: all)
@@ -46,7 +56,7 @@ class ReportConfig:
 
 def quick_config(**overrides) -> ReportConfig:
     """A report in seconds, for tests and a smoke run: tiny extra models and probes on 6,000 images."""
-    settings = dict(course_epochs=1, tradeoff_epochs=1, tradeoff_l1_weights=(0.0, 2e-2), probe_max_iter=5,
+    settings = dict(seeds=(0, 1), course_epochs=1, tradeoff_epochs=1, tradeoff_l1_weights=(0.0, 2e-2), probe_max_iter=5,
                     train_images=6000, progress=False)
     return ReportConfig(**{**settings, **overrides})
 
@@ -71,6 +81,15 @@ def _pct(value: float) -> str:
 
 def _times(value: float) -> str:
     return f"{value:.2f}x"
+
+
+# Row fields that are settings, the same for every seed, rather than measurements (zoo.seeds.over_seeds).
+SETTINGS = ("variant", "d", "units", "l1_weight", "pca_mse", "pca_psnr")
+
+
+def _over(config: ReportConfig) -> str:
+    """How a number from the extra models is written, for the prose."""
+    return f"(once per seed {', '.join(map(str, config.seeds))}: mean ± standard deviation over the {len(config.seeds)} seeds)"
 
 
 def _source(*functions: str) -> str:
@@ -110,21 +129,27 @@ def _step(config: ReportConfig, message: str, start: float) -> None:
 # The sections
 
 
-def _section_best_d(w: _Writer, models, train_x, test_x, test_y) -> list[dict]:
-    rows = analysis.reconstruction_table(models, train_x, test_x)
+def _section_best_d(w: _Writer, zoo, extra_by_seed, train_x, test_x, test_y) -> None:
+    dims = sorted({d for _, d in zoo} | {d for extra in extra_by_seed for _, d in extra})
+    pca = {d: metrics.pca_mse(train_x, test_x, d) for d in dims}
+    zoo_rows = analysis.reconstruction_table(zoo, train_x, test_x, pca=pca)
+    extra_rows = [analysis.reconstruction_table(extra, train_x, test_x, pca=pca) for extra in extra_by_seed]
+    rows = sorted(zoo_rows + over_seeds(extra_rows, fixed=SETTINGS), key=lambda r: (r["variant"], r["d"]))
     w.add("## 1. Which d reconstructs best")
     w.add(_source("reconstruction_table", "best_latent_dim") + "\n\n"
           "Test MSE per pixel on the 10,000 MNIST test images (pixels in [0, 1]); PSNR = 10 log10(1 / MSE) of "
           f"that mean. PCA keeps the top d principal components of the {len(train_x):,} training images. "
           f"`{COURSE}` is the course's model, one Linear layer each side (784 -> d -> 784), trained here "
-          f"for {w.config.course_epochs} epochs; the zoo's variants have a hidden layer of 256 on each side.")
+          f"for {w.config.course_epochs} epochs {_over(w.config)}; the zoo's variants have a hidden layer of 256 on "
+          "each side.")
     headers = ["model", "d", "test MSE", "PSNR (dB)", "PCA MSE", "PCA PSNR (dB)", "MSE / PCA's", "non-zero entries of h"]
     w.add(_table(headers,
                  [[r["variant"], r["d"], _mse(r["mse"]), f"{r['psnr']:.2f}", _mse(r["pca_mse"]), f"{r['pca_psnr']:.2f}",
                    _times(r["mse"] / r["pca_mse"]), f"{r['active_per_image']:.1f}"] for r in rows]))
-    best = analysis.best_latent_dim(rows)
+    best = {**analysis.best_latent_dim(zoo_rows),
+            **over_seeds([analysis.best_latent_dim(r) for r in extra_rows], fixed=SETTINGS)}
     largest = max(r["d"] for r in rows)
-    winners = [v for v, b in best.items() if b["d"] == largest]
+    winners = sorted(v for v, b in best.items() if b["d"] == largest)
     gains = "; ".join(f"{v}: " + ", ".join(f"{_times(t)} lower than at d={d}"
                                            for d, t in sorted(best[v]["times_lower"].items()))
                       for v in winners)
@@ -140,14 +165,36 @@ def _section_best_d(w: _Writer, models, train_x, test_x, test_y) -> list[dict]:
     losers = ", ".join(model_label(r["variant"], r["d"]) for r in rows if r["mse"] >= r["pca_mse"])
     w.add(answer + f" {len(beats)} of {len(rows)} models beat PCA at the same d"
           + (f" (not {losers})" if losers else "") + ": a non-linear code keeps more of the image than the best linear projection of the same size.")
-    w.figure(analysis.plot_mse_vs_d(rows), "mse_vs_d.png", "Test MSE against d")
+    w.figure(analysis.plot_mse_vs_d(zoo_rows + extra_rows[0]), "mse_vs_d.png", "Test MSE against d")
     digits = test_x[analysis.one_per_class(test_y)]
-    w.figure(analysis.reconstruction_grid(models, digits), "reconstructions.png",
+    w.figure(analysis.reconstruction_grid({**zoo, **extra_by_seed[0]}, digits), "reconstructions.png",
              "Test digits and their reconstructions by every model")
-    return rows
 
 
-def _section_decoder_weights(w: _Writer, models, test_x, test_y) -> None:
+def _unit_rows(models, test_x, class_means) -> tuple[list[dict], dict[int, dict[str, torch.Tensor]]]:
+    """One row of unit-image statistics per model, and the unit images by d and model label."""
+    rows, images_by_d = [], {}
+    for d in sorted({d for _, d in models}):
+        images = {model_label(v, k): analysis.unit_images(models[(v, k)], test_x) for v, k in sorted(models) if k == d}
+        for label, unit_imgs in images.items():
+            stats = analysis.unit_image_stats(unit_imgs, class_means)
+            live = [c for c in stats["digit_correlation"] if not math.isnan(c)]
+            areas = [a for a in stats["area_80"] if not math.isnan(a)]
+            rows.append({"model": label, "variant": label.split(" ")[0], "d": d, "units": len(unit_imgs),
+                         "digit_like": sum(c >= DIGIT_LIKE for c in live), "median_corr": statistics.median(live),
+                         "median_area": statistics.median(areas)})
+        images_by_d[d] = images
+    return rows, images_by_d
+
+
+def _unit_summary(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per variant, all d together: the share of digit-like units and the median of the models' median areas."""
+    by_variant = {v: [r for r in rows if r["variant"] == v] for v in sorted({r["variant"] for r in rows})}
+    return {v: {"share": sum(r["digit_like"] for r in rs) / sum(r["units"] for r in rs),
+                "area": statistics.median(r["median_area"] for r in rs)} for v, rs in by_variant.items()}
+
+
+def _section_decoder_weights(w: _Writer, zoo, extra_by_seed, test_x, test_y) -> None:
     w.add("## 2. The decoder's weights as 28x28 images")
     w.add(_source("unit_images", "unit_image_stats") + "\n\n"
           "For the course's single-layer model, column j of the decoder's weight matrix (784 x d) is the image "
@@ -159,24 +206,20 @@ def _section_decoder_weights(w: _Writer, models, test_x, test_y) -> None:
           f"mean test image of a class (>= {DIGIT_LIKE} counts as digit-like); its *area* is the share of the "
           "784 pixels that carries 80% of its absolute weight (a stroke is local: a small area).")
     class_means = torch.stack([test_x[test_y == c].mean(dim=0) for c in range(10)])
-    rows = []
-    for d in sorted({d for _, d in models}):
-        images = {model_label(v, k): analysis.unit_images(models[(v, k)], test_x) for v, k in sorted(models) if k == d}
-        for label, unit_imgs in images.items():
-            stats = analysis.unit_image_stats(unit_imgs, class_means)
-            live = [c for c in stats["digit_correlation"] if not math.isnan(c)]
-            areas = [a for a in stats["area_80"] if not math.isnan(a)]
-            rows.append({"model": label, "variant": label.split(" ")[0], "d": d, "units": len(unit_imgs),
-                         "digit_like": sum(c >= DIGIT_LIKE for c in live), "median_corr": statistics.median(live),
-                         "median_area": statistics.median(areas)})
+    zoo_rows, zoo_images = _unit_rows(zoo, test_x, class_means)
+    extra = [_unit_rows(models, test_x, class_means) for models in extra_by_seed]
+    extra_rows = [r for r, _ in extra]
+    for d in sorted(set(zoo_images) | set(extra[0][1])):  # the figures show the first seed's extra models
+        images = dict(sorted({**zoo_images.get(d, {}), **extra[0][1].get(d, {})}.items()))
         w.figure(analysis.plot_unit_images(images), f"decoder_units_d{d}.png", f"What each code unit draws, d={d}")
+    rows = sorted(zoo_rows + over_seeds(extra_rows, fixed=SETTINGS + ("model",)), key=lambda r: (r["d"], r["model"]))
     w.add(_table(["model", "units", f"digit-like (corr >= {DIGIT_LIKE})", "median digit correlation",
                   "median area (80% of weight)"],
                  [[r["model"], r["units"], f"{r['digit_like']} ({_pct(r['digit_like'] / r['units'])})",
                    f"{r['median_corr']:.2f}", _pct(r["median_area"])] for r in rows]))
-    by_variant = {v: [r for r in rows if r["variant"] == v] for v in sorted({r["variant"] for r in rows})}
-    share = {v: sum(r["digit_like"] for r in rs) / sum(r["units"] for r in rs) for v, rs in by_variant.items()}
-    area = {v: statistics.median(r["median_area"] for r in rs) for v, rs in by_variant.items()}
+    summary = {**_unit_summary(zoo_rows), **over_seeds([_unit_summary(r) for r in extra_rows])}
+    share = {v: s["share"] for v, s in summary.items()}
+    area = {v: s["area"] for v, s in summary.items()}
     most = max(share, key=share.get)
     ordered = ", ".join(f"{v} {_pct(s)}" for v, s in sorted(share.items(), key=lambda item: -item[1]))
     text = (f"**What they show.** Digit-like units, all d together: {ordered}; {most}'s units look most like "
@@ -196,8 +239,7 @@ def _section_decoder_weights(w: _Writer, models, test_x, test_y) -> None:
     w.add(text)
 
 
-def _section_denoising(w: _Writer, models, test_x, test_y) -> None:
-    zoo = {k: m for k, m in models.items() if k[0] != COURSE}
+def _section_denoising(w: _Writer, zoo, test_x, test_y) -> None:
     rows = analysis.denoising_curves(zoo, test_x, seed=w.config.seed)
     amplitudes = sorted({r["amplitude"] for r in rows})
     w.add("## 3. Denoising against noise amplitude")
@@ -243,7 +285,7 @@ def _cleaner_than_input(mse: dict, dims: list[int], amplitudes: list[float]) -> 
             + ". At small amplitudes the noise costs less than the model's own reconstruction error.")
 
 
-def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> None:
+def _section_questions(w: _Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
     c = w.config
     w.add("## 4. The three questions")
     w.add("### (a) Why learn a representation h?")
@@ -255,7 +297,7 @@ def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> 
           f"({10 * c.probe_labels_per_class:,} labels, drawn with seed {c.seed}), accuracy on the 10,000 test "
           "images. Features standardised; the L2 weight chosen on a 20% validation split of the labelled "
           f"images from 1e-4, 1e-3, 1e-2; L-BFGS, {c.probe_max_iter} iterations.")
-    rows = analysis.probe_table(models, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
+    rows = analysis.probe_table(zoo, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
                                 seed=c.seed, max_iter=c.probe_max_iter)
     w.add(_table(["features", "numbers per image", "accuracy, all labels",
                   f"accuracy, {c.probe_labels_per_class} labels per class"],
@@ -279,9 +321,9 @@ def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> 
              "numbers. " if all_gain <= 0 else f"With all labels the gap shrinks to {all_gain:+.1f} points. ")
           + "A compact h is also what denoising (section 3) and compression "
           "(c) rest on: a representation is learnt to keep what matters about the data and drop the rest.")
-    key = next((k for k in sorted(models) if model_label(*k) == best_few["features"]), sorted(models)[0])
+    key = next((k for k in sorted(zoo) if model_label(*k) == best_few["features"]), sorted(zoo)[0])
     shown = test_x[:5000], test_y[:5000]
-    w.figure(analysis.plot_codes_2d(models[key], model_label(*key), *shown), "codes_2d.png",
+    w.figure(analysis.plot_codes_2d(zoo[key], model_label(*key), *shown), "codes_2d.png",
              "Test digits in 2-D: pixels against h")
 
     w.add("### (b) The number of parameters as a function of d")
@@ -291,14 +333,14 @@ def _section_questions(w: _Writer, models, train_x, train_y, test_x, test_y) -> 
           "count is linear in d. The course's model (784 -> d -> 784): (784d + d) + (784d + 784) = "
           "**1569·d + 784**. The zoo's (784 -> 256 -> d -> 256 -> 784): **513·d + 402,704**. "
           "*measured* is `sum(p.numel() for p in model.parameters())` on the loaded model.")
-    prows = analysis.parameter_table(models)
+    prows = analysis.parameter_table({**zoo, **extra})  # a count, the same for every seed
     w.add(_table(["model", "layers", "formula", "formula at d", "measured", "equal"],
                  [[model_label(r["variant"], r["d"]), " -> ".join(map(str, r["layers"])),
                    f"{r['slope']}·d + {r['intercept']:,}", f"{r['formula']:,}", f"{r['measured']:,}",
                    "yes" if r["formula"] == r["measured"] else "**NO**"] for r in prows]))
 
     w.add("### (c) The size of h relative to the 28x28 image")
-    crows = analysis.code_size_table({k: m for k, m in models.items() if k[0] != COURSE}, train_x, test_x)
+    crows = analysis.code_size_table(zoo, train_x, test_x)
     png = analysis.png_bytes(test_x)
     w.add(_source("code_size_table", "quantise_uint8", "png_bytes") + "\n\n"
           f"An MNIST image is {INPUT_DIM} pixels of one byte: {INPUT_DIM} bytes; saved as an 8-bit PNG "
@@ -367,11 +409,18 @@ def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
                    f"{card['metrics']['active_units_per_image']:.1f} of {card['latent_dim']}",
                    card["metrics"]["dead_units"], _mse(card["metrics"]["test_mse"])] for card in sparse_cards]))
     w.figure(analysis.plot_l1_schedule(sparse_cards), "l1_schedule.png", "The L1 schedule and test MSE per epoch")
-    rows = analysis.sparse_tradeoff(train_x, test_x, c.tradeoff_l1_weights, latent_dim=c.tradeoff_latent_dim,
-                                    epochs=c.tradeoff_epochs, seed=c.seed, progress=c.progress)
-    w.add(f"**The trade-off.** Extra sparse models at d={c.tradeoff_latent_dim}, {c.tradeoff_epochs} epochs each "
-          f"(the same schedule scaled: warm-up {c.tradeoff_epochs * 2 / 3:.3g} epochs), one per l1_weight, other "
-          "settings as shipped; trained by this command, not saved to weights/.")
+    per_seed = [analysis.sparse_tradeoff(train_x, test_x, c.tradeoff_l1_weights, latent_dim=c.tradeoff_latent_dim,
+                                         epochs=c.tradeoff_epochs, seed=seed, progress=c.progress,
+                                         hidden_dims=c.tradeoff_hidden_dims)
+                for seed in c.seeds]
+    rows = over_seeds(per_seed, fixed=SETTINGS)
+    shape = " -> ".join(map(str, [INPUT_DIM, *c.tradeoff_hidden_dims, c.tradeoff_latent_dim,
+                                  *c.tradeoff_hidden_dims[::-1], INPUT_DIM]))
+    w.add(f"**The trade-off.** Extra sparse models {shape}"
+          + (" (the course's shape)" if not c.tradeoff_hidden_dims else "")
+          + f", {c.tradeoff_epochs} epochs each "
+          f"(the same schedule scaled: warm-up {c.tradeoff_epochs * 2 / 3:.3g} epochs), one per l1_weight and seed, "
+          f"other settings as shipped; trained by this command {_over(c)}, not saved to weights/.")
     w.add(_table(["l1_weight", "zero entries", "active units per image", "dead units", "test MSE"],
                  [[f"{r['l1_weight']:g}", _pct(r["zero_fraction"]), f"{r['active_units_per_image']:.1f}",
                    r["dead_units"], _mse(r["mse"])] for r in rows]))
@@ -380,7 +429,8 @@ def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
           f"{_pct(first['zero_fraction'])} to {_pct(last['zero_fraction'])} while the test MSE goes from "
           f"{_mse(first['mse'])} to {_mse(last['mse'])}: sparsity is bought with reconstruction error, and "
           "l1_weight chooses the point on the curve (docs/TRAINING.md has the longer runs behind the shipped choice).")
-    w.figure(analysis.plot_tradeoff(rows, shipped, c.tradeoff_latent_dim), "sparse_tradeoff.png",
+    w.figure(analysis.plot_tradeoff(per_seed[0], shipped, f"{shape}, {c.tradeoff_epochs} epochs, over l1_weight "
+                                    f"(seed {c.seeds[0]})"), "sparse_tradeoff.png",
              "MSE against sparsity over l1_weight")
 
 
@@ -394,23 +444,30 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
     test_x, test_y = load_mnist("test")
     if config.train_images:
         train_x, train_y = train_x[:config.train_images], train_y[:config.train_images]
-    models = dict(models)
     start = time.perf_counter()
-    _step(config, f"training the course's single-layer models ({config.course_epochs} epochs each)", start)
-    for d in sorted({d for _, d in models}):
-        models[(COURSE, d)] = analysis.train_extra_model("plain", d, train_x, test_x, epochs=config.course_epochs,
-                                                         seed=config.seed, progress=config.progress, hidden_dims=())
+    _step(config, f"training the course's single-layer models ({config.course_epochs} epochs each, "
+                  f"seeds {', '.join(map(str, config.seeds))})", start)
+    extra_by_seed = [{(COURSE, d): analysis.train_extra_model("plain", d, train_x, test_x, epochs=config.course_epochs,
+                                                              seed=seed, progress=config.progress, hidden_dims=())
+                      for d in sorted({d for _, d in models})} for seed in config.seeds]
     w = _Writer(out_dir, config)
     recipe_ids = ", ".join(f"{model_label(*k)} `{card['recipe_id']}`" for k, card in sorted(cards.items()))
     w.add("# AE Zoo lab report\n\n"
           f"Generated by `{COMMAND}` from the trained models in weights/ and real MNIST (data sha256 "
           f"`{DATA_SHA256[:16]}...`); regenerate it with that command, never edit it by hand. Seed {config.seed}, "
           f"torch {torch.__version__}, on the CPU. Models (recipe ids from their cards): {recipe_ids}. Their "
-          "training is in docs/TRAINING.md.")
-    steps = [("1/5 which d reconstructs best", lambda: _section_best_d(w, models, train_x, test_x, test_y)),
-             ("2/5 decoder weights", lambda: _section_decoder_weights(w, models, test_x, test_y)),
+          "training is in docs/TRAINING.md.\n\n"
+          "**Exact and averaged numbers.** A plain number is computed from the shipped models and MNIST alone: "
+          "every run on every machine writes it the same. A number written `mean ± sd` comes from the small "
+          "models this command trains itself (the course's model, the sparse trade-off), trained once per seed "
+          f"({', '.join(map(str, config.seeds))}): the mean and standard deviation over the seeds. Those trainings "
+          "round differently on another CPU and come out a little different, within about the spread over seeds; "
+          "the figures show the first seed's models.")
+    steps = [("1/5 which d reconstructs best", lambda: _section_best_d(w, models, extra_by_seed, train_x, test_x, test_y)),
+             ("2/5 decoder weights", lambda: _section_decoder_weights(w, models, extra_by_seed, test_x, test_y)),
              ("3/5 denoising", lambda: _section_denoising(w, models, test_x, test_y)),
-             ("4/5 the three questions", lambda: _section_questions(w, models, train_x, train_y, test_x, test_y)),
+             ("4/5 the three questions",
+              lambda: _section_questions(w, models, extra_by_seed[0], train_x, train_y, test_x, test_y)),
              ("5/5 the sparse autoencoder", lambda: _section_sparse(w, models, cards, train_x, test_x))]
     for name, run in steps:
         _step(config, name, start)
@@ -437,20 +494,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights-dir", type=Path, default=checkpoint.default_weights_dir())
     parser.add_argument("--out", type=Path, default=None,
                         help="REPORT.md and figures/ go here (default: docs/, or report-quick/ with --quick)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="probe splits and noise")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(ReportConfig.seeds),
+                        help="one run of each extra model per seed; their numbers are written mean ± sd")
     parser.add_argument("--quick", action="store_true", help="tiny extra models and probes: a smoke run in seconds")
+    parser.add_argument("--check", action="store_true",
+                        help="write into a temporary directory and compare with the report in --out: exact numbers "
+                             "must match, means over seeds must lie within their spread (zoo.seeds.differences)")
     args = parser.parse_args(argv)
-    if args.out is None:  # a smoke run never overwrites the committed report
-        args.out = ROOT / ("report-quick" if args.quick else "docs")
+    if args.out is None:
+        args.out = default_out_dir(args.quick)
     models, cards = load_zoo(args.weights_dir)
     if not models:
         print(f"error: no trained models in {args.weights_dir}; run: python train_all.py", file=sys.stderr)
         return 1
-    config = quick_config(seed=args.seed, progress=True) if args.quick else ReportConfig(seed=args.seed)
+    if args.check and not (args.out / "REPORT.md").is_file():
+        print(f"error: no report to check in {args.out}; run: {COMMAND}", file=sys.stderr)
+        return 1
+    settings = dict(seed=args.seed, seeds=tuple(args.seeds))
+    config = quick_config(**settings, progress=True) if args.quick else ReportConfig(**settings)
     start = time.perf_counter()
-    build_report(models, cards, args.out, config)
-    print(f"wrote {args.out / 'REPORT.md'} and {args.out / 'figures'}/ in {time.perf_counter() - start:.0f} s")
-    return 0
+    if not args.check:
+        build_report(models, cards, args.out, config)
+        print(f"wrote {args.out / 'REPORT.md'} and {args.out / 'figures'}/ in {time.perf_counter() - start:.0f} s")
+        return 0
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = build_report(models, cards, Path(scratch), config)
+    problems = differences((args.out / "REPORT.md").read_text(), fresh, len(config.seeds))
+    for line in problems:
+        print(f"differs: {line}", file=sys.stderr)
+    print(f"{args.out / 'REPORT.md'}: " + (f"{len(problems)} difference(s) from a fresh run; regenerate it with {COMMAND}"
+                                           if problems else "agrees with a fresh run")
+          + f" ({time.perf_counter() - start:.0f} s)")
+    return 1 if problems else 0
+
+
+def default_out_dir(quick: bool) -> Path:
+    """docs/ for the report, report-quick/ for a smoke run: a smoke run never overwrites the committed report."""
+    return ROOT / ("report-quick" if quick else "docs")
 
 
 if __name__ == "__main__":

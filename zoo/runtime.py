@@ -1,8 +1,10 @@
-"""Device and seed, decided in one place."""
+"""Device, seed and floating-point mode, decided in one place."""
 
 from __future__ import annotations
 
+import contextlib
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -24,3 +26,26 @@ def seed_everything(seed: int) -> torch.Generator:
     np.random.seed(seed)
     torch.manual_seed(seed)
     return torch.Generator().manual_seed(seed)
+
+
+@contextlib.contextmanager
+def flush_denormals() -> Iterator[None]:
+    """Treat denormal floats as zero inside the block (CPU only; restored on exit).
+
+    Why: Adam's second-moment estimate of a weight that stops getting gradients (a dead sparse
+    unit) decays geometrically into the denormal range, and some CPUs take a slow path for every
+    denormal operand: sparse training ran 5.7x slower on a Xeon with AMX (68.6 s against 12.0 s
+    flushed, same test MSE to 5 digits). Values below ~1e-38 are far below anything training
+    resolves, so flushing changes no printed metric.
+    """
+    was_on = denormals_flushed()
+    torch.set_flush_denormal(True)  # a no-op returning False where the CPU has no such mode
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(was_on)
+
+
+def denormals_flushed() -> bool:
+    """True if the CPU currently treats denormal floats as zero (torch has no getter for the mode)."""
+    return (torch.tensor(1e-30) * 1e-10).item() == 0.0  # 1e-40 is denormal in float32
