@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-import registry
+from zoo import registry
 from zoo.data import load_mnist
 from zoo.showcase import compare
 from zoo.sketch import preprocess_sketch

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import registry
+from zoo import registry
 
 MSE_GOAL = {("plain", 16): 0.0195, ("plain", 32): 0.0085, ("plain", 64): 0.0030,
             ("sparse", 16): 0.030, ("sparse", 32): 0.016, ("sparse", 64): 0.010}
@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cards = {pair: registry.card(*pair, weights_dir=args.weights_dir) for pair in registry.available(args.weights_dir)}
     goals = dict(MSE_GOAL)
-    for d in (16, 32, 64):
+    for d in registry.LATENT_DIMS:
         if ("plain", d) in cards:
             goals["denoising", d] = 1.5 * cards["plain", d]["metrics"]["test_mse"]
     print(f"{'model':<14} {'goal MSE':>9} {'epochs':>6} {'met at':>7} {'time to goal s':>15} {'full run s':>11}")

@@ -25,7 +25,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from peaks import describe, matmul_peaks
-from train_all import LATENT_DIMS
+from zoo.registry import LATENT_DIMS
 from zoo import metrics
 from zoo.data import default_root, ensure_mnist, load_mnist
 from zoo.engine import TrainConfig, build_model, train

@@ -17,7 +17,7 @@ import sys
 import torch
 
 from peaks import describe, matmul_peaks
-from train_all import LATENT_DIMS
+from zoo.registry import LATENT_DIMS
 from zoo import checkpoint
 from zoo.model import parameter_count
 from zoo.variants import get_variant, variant_names

@@ -5,7 +5,7 @@ import pytest
 import registry
 from zoo import metrics
 
-LATENT_DIMS = (16, 32, 64)
+LATENT_DIMS = registry.LATENT_DIMS
 PLAIN_MAX_MSE = {16: 0.0195, 32: 0.0085, 64: 0.0030}
 SPARSE_MIN_ZEROS = {16: 0.50, 32: 0.60, 64: 0.70}
 SPARSE_MAX_MSE = {16: 0.030, 32: 0.016, 64: 0.010}

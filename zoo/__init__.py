@@ -12,6 +12,11 @@ Modules, one concern each:
     runtime   device, seed and denormal flushing in one place
     seeds     numbers over several seeds (mean ± sd) and checking a report against a fresh run
     atomic    atomic file writes
+    registry  trained models by name or id ("sparse-d32"): get, get_model, list_models, model_card
+    modelcard a JSON model card as Markdown (Hugging Face front matter)
+    paths     where a checkout's root is, if any
+    train_all, demo, report   the commands (python train_all.py / ae-zoo-train, demo.py / ae-zoo-demo,
+              python -m zoo.report / ae-zoo-report)
 """
 
 __version__ = "0.1.0"

@@ -18,6 +18,7 @@ from safetensors.torch import load as load_bytes
 from safetensors.torch import save_file
 
 from zoo import atomic
+from zoo import paths as package_paths  # checkpoint.paths() names a model's files
 from zoo.model import AutoEncoder, ModelConfig, parameter_count
 
 CARD_FORMAT = 1
@@ -28,10 +29,11 @@ class CheckpointError(RuntimeError):
 
 
 def default_weights_dir() -> Path:
-    """`$AE_ZOO_WEIGHTS`, else the repository's `weights/`."""
+    """`$AE_ZOO_WEIGHTS`, else a checkout's `weights/`, else the zoo shipped inside the installed package."""
     if os.environ.get("AE_ZOO_WEIGHTS"):
         return Path(os.environ["AE_ZOO_WEIGHTS"]).expanduser()
-    return Path(__file__).resolve().parent.parent / "weights"
+    root = package_paths.checkout_root()
+    return root / "weights" if root is not None else package_paths.PACKAGE_DIR / "weights"
 
 
 def available(weights_dir: Path) -> list[tuple[str, int]]:

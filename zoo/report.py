@@ -22,14 +22,13 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
-from zoo import analysis, atomic, checkpoint, metrics
+from zoo import analysis, atomic, checkpoint, metrics, paths
 from zoo.analysis import COURSE, model_label
 from zoo.seeds import differences, over_seeds
 from zoo.data import DATA_SHA256, load_mnist
 from zoo.model import INPUT_DIM
 
 COMMAND = "python -m zoo.report"
-ROOT = Path(__file__).resolve().parent.parent
 DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image reaches this "looks like a digit"
 
 
@@ -530,8 +529,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def default_out_dir(quick: bool) -> Path:
-    """docs/ for the report, report-quick/ for a smoke run: a smoke run never overwrites the committed report."""
-    return ROOT / ("report-quick" if quick else "docs")
+    """docs/ for the report, report-quick/ for a smoke run (a smoke run never overwrites the committed
+    report); in a checkout's root, else in the current directory (an installed package)."""
+    return (paths.checkout_root() or Path.cwd()) / ("report-quick" if quick else "docs")
 
 
 if __name__ == "__main__":
