@@ -139,3 +139,50 @@ def test_the_api_reconstructs_a_digit(server, tmp_path, mnist_test):
         assert item["caption"].startswith(f"{name} d={d} · MSE ")
     clean_image = np.asarray(Image.open(clean).convert("L"))
     assert clean_image.shape == (224, 224) and clean_image.max() == 255
+
+
+def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(server, mnist_test):
+    """Draw -> Clear -> draw shows new reconstructions without touching any tool; so do Undo, the random
+    test digit and a page reload (Gradio's clear button used to leave the editor waiting for a tool)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    def stroke(page, dx):
+        box = page.locator("#sketchpad canvas").first.bounding_box()
+        cx, cy = box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2
+        page.mouse.move(cx - 50, cy - 90)
+        page.mouse.down()
+        page.mouse.move(cx + 45, cy - 90, steps=15)
+        page.mouse.move(cx - 15, cy + 100, steps=20)
+        page.mouse.up()
+
+    def shows(page, start):
+        page.wait_for_function(f"document.querySelector('#message').innerText.startsWith({start!r})", timeout=30000)
+        return page.locator("#clean img").get_attribute("src")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.goto(server)
+        page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
+        stroke(page, 0)
+        first = shows(page, "Input: your drawing")
+        for action in ("Clear canvas", "Undo"):
+            page.locator(f'#sketchpad button[aria-label="{action}"]').first.click(timeout=10000)
+            shows(page, "Draw a digit first")
+            stroke(page, 30)  # no tool picked: the brush must still be active
+            assert shows(page, "Input: your drawing") != first, action
+        page.locator("#random-digit").click()
+        digit = shows(page, "Input: MNIST test digit #")
+        stroke(page, -30)
+        assert shows(page, "Input: your drawing") != digit
+        page.reload()
+        page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
+        stroke(page, 0)
+        shows(page, "Input: your drawing")
+        browser.close()

@@ -130,6 +130,12 @@ def build_lab_tab(report: Path) -> None:
                      buttons=["fullscreen"])
 
 
+def blank_canvas() -> dict:
+    """The sketchpad's value for an empty page: white background, no layers."""
+    white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
+    return {"background": white, "layers": [], "composite": white}
+
+
 def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
               report: Path | None = None) -> gr.Blocks:
     """The demo's Blocks for the given trained models, keyed by (variant, d), and the lab report (a Lab tab)."""
@@ -148,10 +154,9 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         with gr.Tab("Zoo", id="zoo"):
             with gr.Row():
                 with gr.Column(scale=1):
-                    white = np.full((CANVAS, CANVAS), 255, dtype=np.uint8)
                     # A white background makes the brush the active tool from the start (Gradio 6 otherwise
                     # asks the person to pick the draw tool first).
-                    sketch = gr.Sketchpad(value={"background": white, "layers": [], "composite": white},
+                    sketch = gr.Sketchpad(value=blank_canvas(),
                                           label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
                                           brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
                                           elem_id="sketchpad")
@@ -200,6 +205,8 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         # fires neither here, so the click runs the update itself. update() decides from the canvas
         # whether it still shows the test digit, so no event needs to reset digit_index.
         sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
-        sketch.clear(run, inputs, outputs, **private)
+        # Gradio's clear button drops the background too, and the editor then ignores strokes until the
+        # draw tool is picked again ("select the draw tool to start"): put the white page back.
+        sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
         random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
     return app
