@@ -54,6 +54,13 @@ def test_demo_refuses_to_start_without_weights(tmp_path):
     assert out.returncode == 1 and out.stderr.strip() == "error: no trained models in weights/; run: python train_all.py"
 
 
+def _launch(playwright):
+    """Debian's Chromium, headless, with nothing that reaches for the network."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"])
+
+
 def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, tmp_path):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
@@ -64,9 +71,7 @@ def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, t
     expected = len(registry.available())
     figures = len(re.findall(r"!\[[^\]]*\]\(figures/", (ROOT / "docs" / "REPORT.md").read_text()))
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = _launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
         page.goto(server)
         canvas = page.locator("#sketchpad canvas").first
@@ -164,9 +169,7 @@ def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(serv
         return page.locator("#clean img").get_attribute("src")
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = _launch(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
         page.goto(server)
         page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
