@@ -3,21 +3,29 @@
     python benchmarks/train_speed.py [--epochs 2] [--rounds 3]
 
 (a) typical: torchvision's MNIST Dataset with ToTensor (one image converted per item), a DataLoader
-    with batch 64, shuffled, num_workers=0; (b) the same with num_workers=2; (c) zoo.engine.train at
-    batch 64 and at its default batch size. Same model, optimiser (Adam + one-cycle), epochs.
+    with batch 64, shuffled, num_workers=0, float32; (b) the same with num_workers=2; (c) zoo.engine.train
+    at batch 64 in float32 and at its defaults (batch and precision), one model using every core; (d) the
+    engine's defaults as `python train_all.py` runs them on a CPU: one model per core side by side, one
+    thread each (its s/epoch is the wall time per model-epoch: wall / (models x epochs), the test pass
+    after each epoch included, so it understates (d) a little against the others). Same model,
+    optimiser (Adam + one-cycle), epochs.
 The configurations run in turn, `--rounds` times over (this machine is shared and noisy: interleaving
 lets a slow stretch hit every configuration alike). Prints samples/s and seconds per epoch (median over
 all epochs of all rounds, with the spread), the ratio to (a) (median of the per-round ratios), the
 test MSE after the last round; the achieved GFLOP/s against the float32 and bfloat16 matrix-multiply
 peaks measured in the same run; and what the whole zoo (every variant x d, its default recipe) would
-take at the engine's measured speed. Last line: `RESULT ratio_vs_typical=<engine default vs (a)>
-peak_fraction=<achieved / the best peak> zoo_s=<the zoo at that speed>`.
+take at the engine's measured speed. Last line: `RESULT ratio_vs_typical=<(d), the engine as the zoo
+trains, vs (a)> peak_fraction=<(d)'s achieved / the best peak> zoo_s=<the zoo's training steps at (d)'s
+speed>`.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
+import multiprocessing
+import os
 import statistics
 import time
 
@@ -35,6 +43,7 @@ from zoo.variants import get_variant, variant_names
 from zoo.variants.base import mse_loss
 
 LATENT_DIM = 32
+SIDE_BY_SIDE = "(d) engine default, 1/core side by side"
 
 
 def typical_loop(epochs: int, num_workers: int, device: torch.device, test_x: torch.Tensor):
@@ -66,12 +75,50 @@ def typical_loop(epochs: int, num_workers: int, device: torch.device, test_x: to
     return times, metrics.reconstruction_mse(model, test_x.to(device))
 
 
-def engine_loop(epochs: int, batch_size: int, device: torch.device, train_x, test_x, fused_adam: bool = True):
+def engine_loop(epochs: int, batch_size: int | None, device: torch.device, train_x, test_x, fused_adam: bool = True,
+                precision: str | None = None):
+    """zoo.engine.train on plain d=32; None keeps the default batch size or precision."""
     variant = get_variant("plain")
     model = build_model(variant, LATENT_DIM, seed=0)
-    config = dataclasses.replace(variant.default_train_config, epochs=epochs, batch_size=batch_size, fused_adam=fused_adam)
+    default = variant.default_train_config
+    config = dataclasses.replace(default, epochs=epochs, batch_size=batch_size or default.batch_size,
+                                 fused_adam=fused_adam, precision=precision or default.precision)
     result = train(model, variant, train_x, test_x, config, device=device, progress=False)
     return result.epoch_seconds, result.history[-1]["test_mse"]
+
+
+def side_by_side(epochs: int, device: torch.device):
+    """(d): one engine_loop per core at once, one thread each, as train_all runs the zoo on a CPU.
+
+    Returns the wall seconds per model-epoch of the concurrent part (a list, one per epoch index) and
+    the first model's test MSE.
+    """
+    cores = len(os.sched_getaffinity(0))
+    context = multiprocessing.get_context("spawn")
+    start_line = context.Barrier(cores)  # every worker has loaded MNIST before any starts the clock
+    with concurrent.futures.ProcessPoolExecutor(cores, mp_context=context, initializer=_one_thread,
+                                                initargs=(start_line,)) as pool:
+        runs = [f.result() for f in [pool.submit(_timed_engine_loop, epochs, str(device)) for _ in range(cores)]]
+    wall = max(end for _, end, _ in runs) - min(begin for begin, _, _ in runs)
+    return [wall / (cores * epochs)] * epochs, runs[0][2]
+
+
+_barrier = None
+
+
+def _one_thread(start_line) -> None:
+    global _barrier
+    torch.set_num_threads(1)
+    _barrier = start_line
+
+
+def _timed_engine_loop(epochs: int, device: str):
+    train_x, _ = load_mnist("train")
+    test_x, _ = load_mnist("test")
+    _barrier.wait()
+    begin = time.time()  # wall clock, comparable across processes
+    _, mse = engine_loop(epochs, None, torch.device(device), train_x, test_x)
+    return begin, time.time(), mse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,12 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     train_x, _ = load_mnist("train")
     test_x, _ = load_mnist("test")
     default_batch = get_variant("plain").default_train_config.batch_size
+    precision = get_variant("plain").default_train_config.precision
     runs = {"(a) typical, batch 64, workers 0": lambda: typical_loop(args.epochs, 0, device, test_x)}
     if not args.skip_workers:
         runs["(b) typical, batch 64, workers 2"] = lambda: typical_loop(args.epochs, 2, device, test_x)
-    runs["(c) engine, batch 64, unfused Adam"] = lambda: engine_loop(args.epochs, 64, device, train_x, test_x, False)
-    runs["(c) engine, batch 64"] = lambda: engine_loop(args.epochs, 64, device, train_x, test_x)
-    runs[f"(c) engine, batch {default_batch} (default)"] = lambda: engine_loop(args.epochs, default_batch, device, train_x, test_x)
+    runs["(c) engine, batch 64, unfused Adam"] = lambda: engine_loop(args.epochs, 64, device, train_x, test_x, False,
+                                                                     precision="float32")
+    runs["(c) engine, batch 64"] = lambda: engine_loop(args.epochs, 64, device, train_x, test_x, precision="float32")
+    runs[f"(c) engine, batch {default_batch}, {precision} (default)"] = lambda: engine_loop(
+        args.epochs, None, device, train_x, test_x)
+    if device.type == "cpu":
+        runs[SIDE_BY_SIDE] = lambda: side_by_side(args.epochs, device)
     times = {name: [] for name in runs}
     round_medians = {name: [] for name in runs}
     mse = {}
@@ -109,22 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     flops_per_sample = 6 * parameter_count(get_variant("plain").model_config(LATENT_DIM))
     print(f"device {device}, torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"plain d={LATENT_DIM}, {args.rounds} rounds x {args.epochs} epochs each")
-    print(f"{'loop':<36} {'samples/s':>10} {'s/epoch':>8} {'(min-max)':>14} {'vs (a)':>7} {'test MSE':>9}")
+    print(f"{'loop':<42} {'samples/s':>10} {'s/epoch':>8} {'(min-max)':>14} {'vs (a)':>7} {'test MSE':>9}")
     for name, (median, low, high, final_mse) in rows.items():
-        print(f"{name:<36} {60000 / median:>10.0f} {median:>8.2f} {f'({low:.2f}-{high:.2f})':>14} "
+        print(f"{name:<42} {60000 / median:>10.0f} {median:>8.2f} {f'({low:.2f}-{high:.2f})':>14} "
               f"{ratio[name]:>6.2f}x {final_mse:>9.5f}")
-    default_name = f"(c) engine, batch {default_batch} (default)"
+    default_name = SIDE_BY_SIDE if SIDE_BY_SIDE in rows else f"(c) engine, batch {default_batch}, {precision} (default)"
     engine_default = rows[default_name][0]
     achieved = 60000 * flops_per_sample / engine_default / 1e9
     print(describe(device, peaks))
-    print(f"engine (default) achieves {achieved:.1f} GFLOP/s (training steps only, as for the typical loop): "
+    print(f"{default_name} achieves {achieved:.1f} GFLOP/s (training steps only, as for the typical loop): "
           + ", ".join(f"{achieved / value:.3f} of the {name} peak" for name, value in peaks.items()))
     zoo_samples = sum(get_variant(name).default_train_config.epochs * 60000
                       for name in variant_names() for _ in LATENT_DIMS)
     zoo_s = zoo_samples / (60000 / engine_default)
     print(f"the whole zoo ({len(variant_names()) * len(LATENT_DIMS)} models, {zoo_samples / 60000:.0f} epochs) at this "
           f"speed: {zoo_s:.0f} s of training steps (plain d={LATENT_DIM}'s speed for every model; sparse and "
-          "denoising steps cost more)")
+          "denoising steps cost more, and train_all also evaluates each model)")
     print(f"RESULT ratio_vs_typical={ratio[default_name]:.2f} peak_fraction={achieved / peak:.3f} zoo_s={zoo_s:.0f}")
     return 0
 

@@ -55,3 +55,19 @@ def test_nan_loss_stops_with_a_clear_error_and_keeps_last_good_weights(small):
 def test_bad_config_is_refused():
     with pytest.raises(ValueError, match="positive"):
         TrainConfig(epochs=0)
+    with pytest.raises(ValueError, match="precision must be one of"):
+        TrainConfig(precision="float16")
+
+
+def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
+    variant = get_variant("plain")
+    final, rows = {}, []
+    for precision in ("float32", "bfloat16"):
+        model = build_model(variant, 16, seed=0)
+        result = train(model, variant, small[0], small[1], TrainConfig(epochs=3, batch_size=64, precision=precision),
+                       device="cpu", progress=False, on_epoch=rows.append)
+        assert all(p.dtype == torch.float32 for p in model.parameters())  # autocast leaves the weights float32
+        final[precision] = result.history[-1]["test_mse"]
+    assert len(rows) == 6 and rows[3:] == result.history  # on_epoch saw each epoch's row
+    assert final["bfloat16"] != final["float32"]  # the products really ran in another precision
+    assert final["bfloat16"] < 1.1 * final["float32"]

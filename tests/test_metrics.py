@@ -23,6 +23,13 @@ def test_noisy_copy_is_the_same_noise_for_the_same_seed():
     assert torch.equal(a, b) and not torch.equal(a, c) and torch.equal(metrics.noisy_copy(x, 0.0), x)
 
 
+def test_noisy_copies_draw_the_noise_once_and_equal_noisy_copy():
+    x = torch.rand(20, 784)
+    amplitudes = (0.0, 0.3, 1.0)
+    for amplitude, noisy in zip(amplitudes, metrics.noisy_copies(x, amplitudes, seed=5)):
+        assert torch.equal(noisy, metrics.noisy_copy(x, amplitude, seed=5))
+
+
 def test_code_sparsity_counts_zeros_active_and_dead_units():
     model = build_model(get_variant("sparse"), 4, seed=0)
     with torch.no_grad():
@@ -36,6 +43,7 @@ def test_pca_basis_is_orthonormal_and_more_components_reconstruct_better(mnist_t
     mean, basis = metrics.pca_basis(train_x, 16)
     assert mean.shape == (784,) and basis.shape == (784, 16)
     assert torch.allclose(basis.T @ basis, torch.eye(16, dtype=torch.float64), atol=1e-8)
-    errors = [metrics.pca_mse(train_x, test_x, d) for d in (8, 16, 32)]
-    assert errors == sorted(errors, reverse=True)
+    errors = metrics.pca_mses(train_x, test_x, (8, 16, 32))
+    assert list(errors.values()) == sorted(errors.values(), reverse=True)
+    assert errors[16] == metrics.pca_mse(train_x, test_x, 16)  # one eigendecomposition for all d, same numbers
     assert metrics.pca_mse(train_x, test_x, 784) == pytest.approx(0.0, abs=1e-10)  # every direction: exact

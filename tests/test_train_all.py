@@ -1,4 +1,5 @@
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -6,9 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 
 import registry
-import train_all
+from zoo import train_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,12 +59,14 @@ def test_bad_arguments_are_one_line_errors(capsys):
 def test_a_killed_run_resumes_without_half_written_files(tmp_path, mnist_test):
     cmd = [sys.executable, "train_all.py", "--weights-dir", str(tmp_path), "--variants", "plain", "sparse",
            "--d", "8", "--epochs", "3", "--no-progress"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Its own process group, killed whole below, as a closed terminal or Ctrl-C kills the run and its workers.
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
     deadline = time.monotonic() + 120
     while not (tmp_path / "plain-d8.json").exists():  # kill it once the first model is written
         assert proc.poll() is None and time.monotonic() < deadline, proc.stdout.read() if proc.poll() is not None else "timeout"
         time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (tmp_path / "sparse-d8.json").exists()
     assert registry.available(tmp_path) == [("plain", 8)]
@@ -71,3 +75,28 @@ def test_a_killed_run_resumes_without_half_written_files(tmp_path, mnist_test):
     assert statuses(out) == {("plain", 8): "already trained", ("sparse", 8): "trained"}
     assert registry.available(tmp_path) == [("plain", 8), ("sparse", 8)]
     registry.get("sparse", d=8, weights_dir=tmp_path)
+
+
+def test_models_trained_side_by_side_are_those_trained_one_by_one(tmp_path, capsys):
+    args = ["--variants", "plain", "sparse", "--d", "4", "--epochs", "1", "--no-progress"]
+    workers, threads = train_all.worker_plan(2, 2, torch.device("cpu"))
+    saved = torch.get_num_threads()
+    torch.set_num_threads(threads)  # the workers' thread count: matrix products round by how they are split
+    try:
+        assert train_all.main([*args, "--jobs", "1", "--weights-dir", str(tmp_path / "one")]) == 0
+    finally:
+        torch.set_num_threads(saved)
+    assert train_all.main([*args, "--jobs", "2", "--weights-dir", str(tmp_path / "two")]) == 0
+    assert "2 at a time" in capsys.readouterr().err or workers == 1
+    for name in ("plain", "sparse"):
+        one, two = (json.loads((tmp_path / run / f"{name}-d4.json").read_text()) for run in ("one", "two"))
+        assert one["metrics"] == two["metrics"] and one["recipe_id"] == two["recipe_id"]
+        assert one["threads"] == two["threads"] == threads
+
+
+def test_worker_plan_is_one_one_thread_worker_per_core_on_a_cpu_and_one_on_a_gpu():
+    cores = len(os.sched_getaffinity(0))
+    assert train_all.worker_plan(0, 9, torch.device("cpu")) == (min(cores, 9), max(1, cores // min(cores, 9)))
+    assert train_all.worker_plan(0, 1, torch.device("cpu")) == (1, cores)  # one model gets every core
+    assert train_all.worker_plan(1, 9, torch.device("cpu")) == (1, cores)
+    assert train_all.worker_plan(0, 9, torch.device("cuda"))[0] == 1

@@ -105,7 +105,7 @@ def reconstruction_table(models: Models, train_x: torch.Tensor, test_x: torch.Te
 
     `pca` maps d to PCA's test MSE where the caller has it already (it takes seconds per d).
     """
-    pca = pca or {d: metrics.pca_mse(train_x, test_x, d) for d in sorted({d for _, d in models})}
+    pca = pca or metrics.pca_mses(train_x, test_x, sorted({d for _, d in models}))
     rows = []
     for (variant, d), model in sorted(models.items()):
         mse = metrics.reconstruction_mse(model, test_x)
@@ -466,17 +466,25 @@ def plot_l1_schedule(cards: list[dict]) -> Figure:
     return fig
 
 
+def scaled_sparse_schedule(epochs: int) -> dict[str, float]:
+    """The shipped sparse variant's L1 ramp and revival window, scaled from its epochs to `epochs`."""
+    shipped = get_variant("sparse")
+    scale = epochs / shipped.default_train_config.epochs
+    return {"l1_warmup_epochs": shipped.l1_warmup_epochs * scale,
+            "revive_until_epoch": int(shipped.revive_until_epoch * scale)}
+
+
 def sparse_tradeoff(train_x: torch.Tensor, test_x: torch.Tensor, l1_weights, *, latent_dim: int, epochs: int,
                     seed: int = 0, progress: bool = False, **hyperparameters) -> list[dict]:
     """Small sparse models, one per l1_weight, on the shipped schedule scaled to `epochs`: MSE and sparsity.
 
     `hyperparameters` change the sparse variant's other defaults (hidden_dims=() is the course's model).
     """
+    schedule = scaled_sparse_schedule(epochs)
     rows = []
     for l1 in l1_weights:
         model = train_extra_model("sparse", latent_dim, train_x, test_x, epochs=epochs, seed=seed, progress=progress,
-                                  l1_weight=l1, l1_warmup_epochs=epochs * 2 / 3, revive_until_epoch=int(epochs * 0.9),
-                                  **hyperparameters)
+                                  l1_weight=l1, **schedule, **hyperparameters)
         rows.append({"l1_weight": l1, "mse": metrics.reconstruction_mse(model, test_x),
                      **metrics.code_sparsity(model, test_x)})
     return rows

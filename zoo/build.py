@@ -64,12 +64,17 @@ def train_and_save(
     device: str = "auto",
     progress: bool = True,
     command: str | None = None,
+    on_epoch=None,
+    side_by_side: int = 1,
 ) -> dict:
-    """Train `variant` at d = latent_dim, evaluate it on test_x, save weights + card; return the card."""
+    """Train `variant` at d = latent_dim, evaluate it on test_x, save weights + card; return the card.
+
+    `on_epoch` gets each epoch's history row; `side_by_side` (how many models train at once) goes on the card.
+    """
     spec = recipe(variant, latent_dim, config)
     model = build_model(variant, latent_dim, config.seed)
     result = train(model, variant, train_x, test_x, config, device=device, progress=progress,
-                   description=f"{variant.name} d={latent_dim}")
+                   description=f"{variant.name} d={latent_dim}", on_epoch=on_epoch)
     card = {
         **spec,
         "recipe_id": recipe_id(spec),
@@ -78,6 +83,8 @@ def train_and_save(
         "epochs": config.epochs,
         "training_seconds": round(result.seconds, 2),
         "device": result.device,
+        "threads": torch.get_num_threads(),  # matrix products split differently across threads round differently
+        "side_by_side": side_by_side,  # models training at once on this machine (train_all's worker processes)
         "parameter_count": parameter_count(model.config),
         "metrics": metrics.evaluate(model, test_x.to(next(model.parameters()).device), seed=config.seed),
         "history": [{k: round(v, 6) for k, v in row.items()} for row in result.history],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -24,18 +25,26 @@ if TYPE_CHECKING:  # variants name their default TrainConfig, so they import thi
     from zoo.variants.base import Variant
 
 
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}  # name -> autocast dtype (None: no autocast)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = 30  # full passes over the 60k training images
-    batch_size: int = 128  # images per Adam step
-    learning_rate: float = 3e-3  # peak of the one-cycle schedule (Smith & Topin, 2018)
+    epochs: int = 12  # full passes over the 60k training images
+    batch_size: int = 256  # images per Adam step
+    learning_rate: float = 0.012  # peak of the one-cycle schedule (Smith & Topin, 2018)
     warmup_fraction: float = 0.3  # share of steps spent rising to the peak
     seed: int = 0  # model initialisation, shuffling and noise
     fused_adam: bool = True  # PyTorch's fused Adam kernel (CPU and CUDA): ~30% faster steps here; rounding differs
+    # The training steps' matrix products: "bfloat16" (autocast; weights, Adam and metrics stay float32)
+    # or "float32". bfloat16 units (AVX512-BF16, AMX, tensor cores) run them 2-6x faster.
+    precision: str = "bfloat16"
 
     def __post_init__(self):
         if self.epochs <= 0 or self.batch_size <= 0 or self.learning_rate <= 0:
             raise ValueError(f"epochs, batch_size and learning_rate must be positive: {self}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {sorted(PRECISIONS)}, got {self.precision!r}")
 
 
 class NonFiniteLossError(RuntimeError):
@@ -68,8 +77,12 @@ def train(
     device: str | torch.device = "auto",
     progress: bool = True,
     description: str = "",
+    on_epoch: Callable[[dict[str, float]], None] | None = None,
 ) -> TrainResult:
     """Train `model` in place on clean images train_x (N, 784); report test MSE after each epoch.
+
+    `on_epoch`, if given, receives each epoch's history row ({"epoch", "train_loss", "test_mse"}) as
+    soon as it is measured: a live view or another process's progress bar.
 
     Raises NonFiniteLossError if a loss is NaN or infinite; the model then holds the weights of the
     last epoch that finished with a finite loss. Denormal floats are flushed to zero meanwhile
@@ -86,6 +99,7 @@ def train(
         optimizer, max_lr=config.learning_rate, total_steps=config.epochs * steps_per_epoch,
         pct_start=config.warmup_fraction,
     )
+    dtype = PRECISIONS[config.precision]
     last_good = copy.deepcopy(model.state_dict())
     result = TrainResult(device=str(device))
     start = time.perf_counter()
@@ -97,7 +111,8 @@ def train(
         loss_sum = torch.zeros((), device=device)
         for step in range(steps_per_epoch):
             x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
-            loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
+            with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+                loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -114,9 +129,12 @@ def train(
             )
         variant.end_of_epoch(model, train_x, epoch + 1)
         last_good = copy.deepcopy(model.state_dict())
-        test_mse = metrics.reconstruction_mse(model, test_x)
+        with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+            test_mse = metrics.reconstruction_mse(model, test_x)  # in the training precision: 2.5x cheaper; cards are float32
         result.history.append({"epoch": epoch + 1, "train_loss": train_loss, "test_mse": test_mse})
         bar.set_postfix(train_loss=f"{train_loss:.5f}", test_mse=f"{test_mse:.5f}")
+        if on_epoch is not None:
+            on_epoch(result.history[-1])
     result.seconds = time.perf_counter() - start
     model.eval()
     return result

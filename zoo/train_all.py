@@ -8,22 +8,35 @@
 
 A model already trained with the same recipe is skipped (unless --force), and each model is
 written atomically when it finishes, so a run that is killed resumes where it stopped.
+
+On a CPU the models train side by side, one worker process per core with one thread each: the
+zoo's matrix products are small, and two one-thread trainings on two cores get 1.6x the work done
+of one two-thread training (docs/BENCHMARKS.md). On a GPU they train one after another.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
+import multiprocessing
+import os
+import queue
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import torch
+from tqdm.auto import tqdm
 
 from zoo import build, checkpoint, metrics
 from zoo.data import load_mnist
-from zoo.engine import NonFiniteLossError
+from zoo.engine import NonFiniteLossError, TrainConfig
 from zoo.registry import LATENT_DIMS
 from zoo.runtime import resolve_device
 from zoo.variants import get_variant, variant_names
+from zoo.variants.base import Variant
 
 QUICK_DIR = Path("weights-quick")  # beside where it runs: a smoke run never touches the shipped zoo
 
@@ -41,8 +54,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="output directory (default: weights/, or weights-quick/ with --quick)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 epoch unless --epochs, into weights-quick/")
     parser.add_argument("--force", action="store_true", help="retrain models already trained with the same recipe")
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="models trained at once, in worker processes (0: one per CPU core, 1 on a GPU)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
+    if args.jobs < 0:
+        parser.error(f"--jobs must be >= 0, got {args.jobs}")
     for d in args.d:
         if d <= 0:
             parser.error(f"--d takes positive integers, got {d}")
@@ -71,37 +88,123 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def worker_plan(jobs: int, models: int, device: torch.device) -> tuple[int, int]:
+    """(worker processes, threads each) for `models` models: --jobs, or one one-thread worker per core."""
+    if device.type != "cpu":
+        return 1, torch.get_num_threads()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = max(1, min(jobs or cores, models))
+    return workers, max(1, cores // workers)
+
+
 def main(argv: list[str] | None = None) -> int:
+    start = time.perf_counter()
     args = parse_args(argv)
     device = resolve_device(args.device)
-    train_x, _ = load_mnist("train")
-    test_x, _ = load_mnist("test")
-    pca = {d: metrics.pca_mse(train_x, test_x, d) for d in args.d}
     command = " ".join(["python", "train_all.py", *(sys.argv[1:] if argv is None else argv)])
-    rows = []
-    start = time.perf_counter()
-    jobs = [(name, d) for name in args.variants for d in args.d]
-    for i, (name, d) in enumerate(jobs, 1):
+    cards, todo = {}, []
+    for name in args.variants:
         variant = get_variant(name)
-        config = variant.default_train_config
-        config = dataclasses.replace(config, seed=args.seed, epochs=args.epochs or config.epochs)
-        spec = build.recipe(variant, d, config)
-        if not args.force and build.is_trained(args.weights_dir, spec):
-            card = checkpoint.read_card(checkpoint.paths(args.weights_dir, name, d)[1])
-            status = "already trained"
-        else:
-            print(f"[{i}/{len(jobs)}] training {name} d={d} for {config.epochs} epochs on {device}", file=sys.stderr)
-            try:
-                card = build.train_and_save(variant, d, config, train_x, test_x, args.weights_dir,
-                                            device=str(device), progress=not args.no_progress, command=command)
-            except NonFiniteLossError as e:
-                print(f"error: {e}", file=sys.stderr)
-                return 1
-            status = "trained"
-        rows.append({**card, "pca_mse": pca[d], "status": status})
+        config = dataclasses.replace(variant.default_train_config, seed=args.seed,
+                                     epochs=args.epochs or variant.default_train_config.epochs)
+        for d in args.d:
+            if not args.force and build.is_trained(args.weights_dir, build.recipe(variant, d, config)):
+                cards[name, d] = checkpoint.read_card(checkpoint.paths(args.weights_dir, name, d)[1]), "already trained"
+            else:
+                todo.append((variant, d, config))
+    workers, threads = worker_plan(args.jobs, len(todo), device)
+    if todo:
+        print(f"training {len(todo)} models on {device}: {workers} at a time, {threads} thread(s) each", file=sys.stderr)
+    # MNIST and the PCA baseline load beside the workers' start-up: it waits on files and one core.
+    with concurrent.futures.ThreadPoolExecutor(1) as background:
+        mnist = background.submit(_load_mnist)
+        pca = background.submit(lambda: metrics.pca_mses(*mnist.result(), args.d))
+        try:
+            for card in train_models(todo, mnist.result, args.weights_dir, device, workers, threads,
+                                     progress=not args.no_progress, command=command):
+                cards[card["variant"], card["latent_dim"]] = card, "trained"
+        except NonFiniteLossError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        rows = [{**cards[name, d][0], "pca_mse": pca.result()[d], "status": cards[name, d][1]}
+                for name in args.variants for d in args.d]
     print(format_table(rows))
     print(f"{len(rows)} models in {args.weights_dir} ({time.perf_counter() - start:.0f} s)")
     return 0
+
+
+def _load_mnist() -> tuple[torch.Tensor, torch.Tensor]:
+    """(train images, test images), each (N, 784) float32."""
+    return load_mnist("train")[0], load_mnist("test")[0]
+
+
+Job = tuple[Variant, int, TrainConfig]  # (variant, d, recipe)
+
+
+def train_models(jobs: list[Job], mnist: Callable[[], tuple[torch.Tensor, torch.Tensor]], weights_dir: Path,
+                 device: torch.device, workers: int, threads: int, *, progress: bool, command: str):
+    """Train and save each job's model; yield each card as its model is written.
+
+    `mnist()` gives (train images, test images) to train in this process; workers load their own.
+    """
+    if workers == 1:
+        train_x, test_x = mnist() if jobs else (None, None)
+        for i, (variant, d, config) in enumerate(jobs, 1):
+            print(f"[{i}/{len(jobs)}] training {variant.name} d={d} for {config.epochs} epochs", file=sys.stderr)
+            yield build.train_and_save(variant, d, config, train_x, test_x, weights_dir, device=str(device),
+                                       progress=progress, command=command)
+        return
+    # Longest first, so that no worker is left with a long job at the end while the others wait.
+    jobs = sorted(jobs, key=lambda job: (job[2].epochs, job[1]), reverse=True)
+    context = multiprocessing.get_context("spawn")  # a fork would copy the parent's OpenMP state
+    epochs_done = context.Queue()  # workers report each finished epoch here, for one progress bar
+    bar = tqdm(total=sum(config.epochs for _, _, config in jobs), unit="epoch", disable=not progress,
+               desc=f"{len(jobs)} models")
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                                initargs=(threads, epochs_done)) as pool:
+        pending = {pool.submit(_train_in_worker, job, weights_dir, str(device), command, workers) for job in jobs}
+        try:
+            while pending:
+                done, pending = concurrent.futures.wait(pending, timeout=0.5,
+                                                        return_when=concurrent.futures.FIRST_COMPLETED)
+                bar.update(_drain(epochs_done))
+                for future in done:
+                    card = future.result()  # re-raises a worker's NonFiniteLossError here
+                    bar.write(f"{card['variant']} d={card['latent_dim']}: test MSE "
+                              f"{card['metrics']['test_mse']:.5f} ({card['training_seconds']:.0f} s)", file=sys.stderr)
+                    yield card
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+        finally:
+            bar.close()
+
+
+_worker_state: dict = {}  # in each worker process: MNIST and the progress queue, set once by _start_worker
+
+
+def _start_worker(threads: int, epochs_done) -> None:
+    torch.set_num_threads(threads)
+    train_x, test_x = _load_mnist()
+    _worker_state.update(train_x=train_x, test_x=test_x, epochs_done=epochs_done)
+
+
+def _train_in_worker(job: Job, weights_dir: Path, device: str, command: str, workers: int) -> dict:
+    variant, d, config = job
+    return build.train_and_save(variant, d, config, _worker_state["train_x"], _worker_state["test_x"], weights_dir,
+                                device=device, progress=False, command=command, side_by_side=workers,
+                                on_epoch=lambda row: _worker_state["epochs_done"].put(1))
+
+
+def _drain(q) -> int:
+    """Take everything waiting in q; return how many items there were."""
+    count = 0
+    while True:
+        try:
+            q.get_nowait()
+        except queue.Empty:
+            return count
+        count += 1
 
 
 if __name__ == "__main__":

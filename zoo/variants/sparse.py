@@ -16,7 +16,8 @@ or the first one could take up the scale instead. l1_weight starts small and ram
 the code first learns to reconstruct and is then made sparse.
 
 Units can die in training (never active again, so no gradient brings them back). In the
-first `revive_until_epoch` epochs, a unit never active on the training set has its bias raised
+first `revive_until_epoch` epochs, a unit never active on the training set's first
+`revive_sample` images has its bias raised
 until it fires on its top `revive_fraction` of training images; its weights keep their direction.
 This is a lighter form of the dead-neuron resampling of Bricken et al. (2023), "Towards
 Monosemanticity"; the loss is unchanged.
@@ -26,6 +27,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
+from zoo.engine import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
 from zoo.variants import register
 from zoo.variants.base import Variant
@@ -35,16 +37,18 @@ from zoo.variants.base import Variant
 @dataclass(frozen=True)
 class Sparse(Variant):
     description = "JumpReLU code with an L1 penalty on h (ramped up) and L2 on the decoder's weights"
+    default_train_config = TrainConfig(epochs=14)  # the L1 ramp (9 epochs) needs time to settle after it
 
     encoder_activation: str = "jumprelu"
     code_threshold: float = 0.6  # h = z above it, exactly 0 at or below it (0 makes it a ReLU)
-    l1_weight: float = 4.8e-3  # final weight of mean |h| over the batch and the d units (= ||h||_1 / d)
-    l1_start_weight: float = 6.4e-4  # weight at epoch 0
-    l1_warmup_epochs: float = 20.0  # linear ramp from start to final over this many epochs
+    l1_weight: float = 2.4e-3  # final weight of mean |h| over the batch and the d units (= ||h||_1 / d)
+    l1_start_weight: float = 4e-4  # weight at epoch 0
+    l1_warmup_epochs: float = 9.0  # linear ramp from start to final over this many epochs
     l2_weight: float = 1e-5  # weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights
 
-    revive_until_epoch: int = 27  # revive dead units at the end of epochs 1..this (of 30)
+    revive_until_epoch: int = 12  # revive dead units at the end of epochs 1..this (of 14)
     revive_fraction: float = 0.05  # a revived unit fires on this share of training images
+    revive_sample: int = 10000  # a unit is dead if it fires on none of the first this-many training images
 
     def model_config(self, latent_dim: int) -> ModelConfig:
         return replace(super().model_config(latent_dim), code_threshold=self.code_threshold)
@@ -60,7 +64,7 @@ class Sparse(Variant):
     def end_of_epoch(self, model: AutoEncoder, train_x: torch.Tensor, epoch: int) -> None:
         if epoch > self.revive_until_epoch:
             return
-        z = torch.cat([model.code_preactivation(train_x[i:i + 10000]) for i in range(0, len(train_x), 10000)])  # (N, d)
+        z = model.code_preactivation(train_x[:self.revive_sample])  # (n, d); a sample: a pass over all 60k costs ~15% of an epoch
         dead = (z <= self.code_threshold).all(dim=0)
         if dead.any():
             level = torch.quantile(z[:, dead], 1.0 - self.revive_fraction, dim=0)  # z > level on that share
