@@ -1,4 +1,8 @@
-"""Server-side time of one demo update: preprocess a sketch, run every shipped model, build the images.
+"""The demo's update function alone: preprocess a sketch, run every shipped model, build the images.
+
+Function time only: not Gradio's decoding of the upload, its encoding of the outputs, its queue, nor
+the browser. What a person waits for is measured by benchmarks/demo_browser.py (Chromium) and what a
+room gets by benchmarks/demo_load.py (HTTP clients).
 
     python benchmarks/demo_latency.py [--sketches 200]
 

@@ -1,5 +1,7 @@
 """demo.py as a person and a program use it: a real server, real Chromium, the real API."""
 
+import base64
+import io
 import os
 import re
 import shutil
@@ -139,11 +141,45 @@ def test_the_api_reconstructs_a_digit(server, tmp_path, mnist_test):
     sketch = {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
     clean, noisy, gallery, codes, message = client.predict(sketch, 0.25, 3, names, dims, api_name="/reconstruct")
     assert message.startswith("Input: your drawing; noise amplitude 0.25, seed 3")
-    assert len(gallery) == len(pairs)
-    for item, (name, d) in zip(gallery, [(n, d) for n in names for d in dims]):
-        assert item["caption"].startswith(f"{name} d={d} · MSE ")
-    clean_image = np.asarray(Image.open(clean).convert("L"))
-    assert clean_image.shape == (224, 224) and clean_image.max() == 255
+    captions = re.findall(r'<figcaption class="caption-label">([^<]+)</figcaption>', gallery)
+    assert len(captions) == len(pairs) == gallery.count("<img ")
+    for caption, (name, d) in zip(captions, [(n, d) for n in names for d in dims]):
+        assert caption.startswith(f"{name} d={d} · MSE ")
+    # The pictures travel inside the HTML as PNG data URLs: no file to fetch.
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', clean).group(1))
+    clean_image = np.asarray(Image.open(io.BytesIO(png)).convert("L"))
+    assert clean_image.shape == (28, 28) and clean_image.max() == 255
+
+
+def test_bad_input_through_the_api_gets_a_one_line_message(server, tmp_path, mnist_test):
+    from gradio_client import Client, handle_file
+    from gradio_client.exceptions import AppError
+
+    from zoo.ui import MAX_SEED, MAX_SIDE, as_canvas
+
+    def sketch(path):
+        return {"background": handle_file(str(path)), "layers": [], "composite": handle_file(str(path))}
+
+    good, text, huge = tmp_path / "digit.png", tmp_path / "notes.png", tmp_path / "huge.png"
+    Image.fromarray(as_canvas(mnist_test[0][0])).save(good)
+    text.write_text("a shopping list, not a drawing")
+    Image.new("L", (6000, 6000), 255).save(huge)
+    client = Client(server, verbose=False)
+    refused = {
+        "not an image": ((sketch(text), 0.2, 0, ["plain"], [16]), "That file is not an image the demo can read"),
+        "too large": ((sketch(huge), 0.2, 0, ["plain"], [16]), f"The image is 6000x6000 pixels; the demo takes at most {MAX_SIDE}"),
+        "seed": ((sketch(good), 0.2, 1e30, ["plain"], [16]), f"{MAX_SEED}"),
+        "noise": ((sketch(good), 5.0, 0, ["plain"], [16]), "5"),
+        "variant": ((sketch(good), 0.2, 0, ["vae"], [16]), "vae"),
+    }
+    for case, (args, message) in refused.items():
+        with pytest.raises(AppError) as info:
+            client.predict(*args, api_name="/reconstruct")
+        assert message in str(info.value) and "Traceback" not in str(info.value), case
+    *_, nothing = client.predict(sketch(good), 0.2, 0, [], [16], api_name="/reconstruct")
+    assert nothing == "Pick at least one variant and one d."
+    *_, fine = client.predict(sketch(good), 0.2, 0, ["plain"], [16], api_name="/reconstruct")
+    assert fine.startswith("Input: your drawing")  # the server is still well after all that
 
 
 def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(server, mnist_test):

@@ -67,6 +67,7 @@ def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
         result = train(model, variant, small[0], small[1], TrainConfig(epochs=3, batch_size=64, precision=precision),
                        device="cpu", progress=False, on_epoch=rows.append)
         assert all(p.dtype == torch.float32 for p in model.parameters())  # autocast leaves the weights float32
+        assert result.precision == precision
         final[precision] = result.history[-1]["test_mse"]
     assert len(rows) == 6 and rows[3:] == result.history  # on_epoch saw each epoch's row
     assert final["bfloat16"] != final["float32"]  # the products really ran in another precision

@@ -4,7 +4,10 @@ import pytest
 
 from zoo.engine import build_model
 from zoo.sketch import preprocess_sketch
-from zoo.ui import BLANK, MnistDigits, as_canvas, update
+import gradio as gr
+from PIL import Image
+
+from zoo.ui import BLANK, MAX_SEED, MAX_SIDE, MnistDigits, as_canvas, check_image, grid_html, update
 from zoo.variants import get_variant
 
 
@@ -21,11 +24,11 @@ def digits(mnist_test):
 def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models, digits, mnist_test):
     sketch = {"background": None, "layers": [], "composite": as_canvas(mnist_test[0][0])}
     clean, noisy, gallery, codes, message = update(models, digits, sketch, None, 0.3, 5, ["plain", "sparse"], [16, 32])
-    assert clean.shape == noisy.shape == (224, 224) and clean.dtype == np.uint8
+    assert clean.shape == noisy.shape == (28, 28) and clean.dtype == np.uint8
     assert not np.array_equal(clean, noisy)
     assert [caption.split(" · ")[0] for _, caption in gallery] == ["plain d=16", "plain d=32", "sparse d=16", "sparse d=32"]
     for image, caption in gallery:
-        assert image.shape == (224, 224)
+        assert image.shape == (28, 28)
         assert 0 <= float(caption.split("MSE ")[1]) < 1
     assert isinstance(codes, pd.DataFrame) and set(codes["model"]) == {"sparse d=16", "sparse d=32"} and len(codes) == 48
     # Each model's units get their own bars (a unit number shared by two models would stack them).
@@ -36,7 +39,7 @@ def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models
 def test_a_test_digit_on_the_canvas_is_used_exactly(models, digits, mnist_test):
     canvas = {"composite": as_canvas(mnist_test[0][7])}
     clean, _, _, codes, message = update(models, digits, canvas, 7, 0.0, 0, ["plain"], [16])
-    expected = np.kron((mnist_test[0][7].reshape(28, 28).numpy() * 255).round().astype(np.uint8), np.ones((8, 8), np.uint8))
+    expected = (mnist_test[0][7].reshape(28, 28).numpy() * 255).round().astype(np.uint8)
     assert np.array_equal(clean, expected)
     assert codes is None and f"MNIST test digit #7 (a {int(mnist_test[1][7])})" in message
 
@@ -66,6 +69,36 @@ def test_nothing_selected_says_so(models, digits, mnist_test):
     assert gallery == [] and message == "Pick at least one variant and one d."
 
 
+@pytest.mark.parametrize("noise, seed, message", [
+    (1.5, 0, "Noise amplitude must be between 0 and 1, got 1.5."),
+    (float("nan"), 0, "Noise amplitude must be between 0 and 1, got nan."),
+    (0.2, 1e30, f"Seed must be a whole number from 0 to {MAX_SEED}, got 1e+30."),
+    (0.2, -1, f"Seed must be a whole number from 0 to {MAX_SEED}, got -1."),
+    (0.2, 2.5, f"Seed must be a whole number from 0 to {MAX_SEED}, got 2.5."),
+    (0.2, "x", "Noise amplitude and seed must be numbers."),
+])
+def test_a_setting_out_of_range_is_a_message(models, digits, mnist_test, noise, seed, message):
+    sketch = {"composite": as_canvas(mnist_test[0][3])}
+    clean, _, gallery, _, text = update(models, digits, sketch, None, noise, seed, ["plain"], [16])
+    assert clean is BLANK and gallery == [] and text == f"**{message}**"
+    assert update(models, digits, sketch, None, 0.2, MAX_SEED, ["plain"], [16])[2]  # the largest seed works
+
+
+def test_an_upload_that_is_not_an_image_or_too_large_is_refused_from_its_header(tmp_path):
+    def refusal(data: bytes) -> str:
+        with pytest.raises(gr.Error) as info:
+            check_image(data)
+        return info.value.message
+
+    assert refusal(b"%PDF-1.4 not an image") == "That file is not an image the demo can read (PNG, JPEG, WebP, ...)."
+    path = tmp_path / "huge.png"
+    Image.new("L", (MAX_SIDE + 1, 10), 255).save(path)
+    assert refusal(path.read_bytes()) == f"The image is {MAX_SIDE + 1}x10 pixels; the demo takes at most {MAX_SIDE} on a side."
+    ok = tmp_path / "ok.png"
+    Image.new("L", (MAX_SIDE, MAX_SIDE), 255).save(ok)
+    check_image(ok.read_bytes())  # at the limit: accepted
+
+
 def test_canvas_rendering_round_trips_through_preprocessing(mnist_test):
     digit = mnist_test[0][0]
     assert float(((preprocess_sketch(as_canvas(digit)) - digit) ** 2).mean()) < 0.01
@@ -88,3 +121,19 @@ def test_a_missing_lab_report_says_how_to_write_it(tmp_path):
 
     (kind, text), = report_parts(tmp_path / "REPORT.md")
     assert kind == "markdown" and "python -m zoo.report" in text
+
+
+def test_the_pictures_travel_inline_with_their_exact_pixels_and_captions(models, digits, mnist_test):
+    import base64
+    import io
+    import re
+
+    _, _, gallery, _, _ = update(models, digits, {"composite": as_canvas(mnist_test[0][4])}, None, 0.1, 0,
+                                 ["plain", "sparse"], [16, 32])
+    page = grid_html(gallery, columns=2)
+    assert "repeat(2, 1fr)" in page
+    sources = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    captions = re.findall(r'<figcaption class="caption-label">([^<]+)</figcaption>', page)
+    assert captions == [caption for _, caption in gallery] and len(sources) == 4
+    for (image, _), source in zip(gallery, sources):
+        assert np.array_equal(np.asarray(Image.open(io.BytesIO(base64.b64decode(source)))), image)

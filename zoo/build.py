@@ -83,6 +83,7 @@ def train_and_save(
         "epochs": config.epochs,
         "training_seconds": round(result.seconds, 2),
         "device": result.device,
+        "precision": result.precision,  # the training steps' matrix products, "auto" resolved on this machine
         "threads": torch.get_num_threads(),  # matrix products split differently across threads round differently
         "side_by_side": side_by_side,  # models training at once on this machine (train_all's worker processes)
         "parameter_count": parameter_count(model.config),

@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from zoo import registry
-from zoo.ui import build_app
+from zoo.ui import CSS, MAX_FILE_SIZE, build_app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     models = {(name, d): registry.get(name, d=d) for name, d in pairs}
     app = build_app(models)
     print(f"AE Zoo: {len(models)} models; serving on http://{args.host}:{args.port}", flush=True)
-    app.launch(server_name=args.host, server_port=args.port, share=args.share, inbrowser=not args.no_browser)
+    app.launch(server_name=args.host, server_port=args.port, share=args.share, inbrowser=not args.no_browser,
+               max_file_size=MAX_FILE_SIZE, css=CSS)
     return 0
 
 

@@ -50,7 +50,7 @@ code activation `{card["model_config"]["encoder_activation"]}`, sigmoid output).
 {card["epochs"]} epochs on the 60,000 MNIST training images (sha256 of the data `{card["data_sha256"][:16]}...`),
 Adam with a one-cycle schedule peaking at {train["learning_rate"]:g}, batch {train["batch_size"]}, seed {card["seed"]},
 on {card["device"]} ({card.get("threads", "?")} thread(s)) in {card["training_seconds"]:.0f} s; matrix products in
-{train.get("precision", "float32")}, weights and optimiser in float32. Variant settings:
+{card.get("precision", train.get("precision", "float32"))}, weights and optimiser in float32. Variant settings:
 `{json.dumps(card["variant_config"], sort_keys=True)}`. Command: `{card["command"]}`; recipe id
 `{card["recipe_id"]}`; versions: {", ".join(f"{k} {v}" for k, v in card["versions"].items())}.
 

@@ -20,6 +20,25 @@ def resolve_device(device: str | torch.device = "auto") -> torch.device:
     return device
 
 
+def fast_bfloat16(device: torch.device) -> bool:
+    """True where bfloat16 matrix products run natively: CUDA with bf16, or a CPU with AVX512-BF16 or AMX
+    that oneDNN may use (ONEDNN_MAX_CPU_ISA can forbid it). Elsewhere bfloat16 is emulated, and slow."""
+    try:
+        if device.type == "cuda":
+            return torch.cuda.is_bf16_supported()
+        return device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported() and (
+            torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except (AttributeError, RuntimeError):  # private helpers: absent in some builds
+        return False
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    """"auto" -> "bfloat16" where it is fast on `device`, else "float32"; anything else unchanged."""
+    if precision != "auto":
+        return precision
+    return "bfloat16" if fast_bfloat16(device) else "float32"
+
+
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, numpy and torch; return a CPU generator seeded the same, to pass around explicitly."""
     random.seed(seed)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 import itertools
+import math
 import re
 import threading
 from pathlib import Path
@@ -10,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import gradio as gr
+from gradio.data_classes import FileData
+from PIL import Image
 
 from zoo.model import AutoEncoder
 from zoo.showcase import compare, upscale
@@ -17,8 +23,82 @@ from zoo.sketch import SketchError, preprocess_sketch
 
 CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes
 BRUSH = 30
-BLANK = np.zeros((28 * 8, 28 * 8), dtype=np.uint8)
+# The pictures go to the browser as 28x28 PNGs inside the page's HTML (data URLs), drawn crisp and
+# large by CSS: Gradio's Image and Gallery wrote every picture to a file for the browser to fetch,
+# 11 files an update, most of the server's time (docs/BENCHMARKS.md).
+IMAGE_SCALE = 1
+BLANK = np.zeros((28 * IMAGE_SCALE, 28 * IMAGE_SCALE), dtype=np.uint8)
+CSS = """
+.zoo-picture img, .zoo-grid img { image-rendering: pixelated; display: block; }
+.zoo-picture img { height: 220px; width: 220px; margin: 0 auto; }
+.zoo-label { font-size: var(--text-sm); color: var(--body-text-color-subdued); margin: 0 0 6px 0; }
+.zoo-grid { display: grid; gap: 8px; }
+.zoo-grid figure { margin: 0; position: relative; }
+.zoo-grid img { width: 100%; height: auto; border-radius: 4px; }
+.zoo-grid figcaption { position: absolute; right: 6px; bottom: 6px; padding: 1px 6px; border-radius: 4px;
+                       background: var(--background-fill-primary); font-size: var(--text-sm); }
+"""  # demo.py passes it to launch
 DEFAULT_REPORT = Path(__file__).resolve().parent.parent / "docs" / "REPORT.md"  # what `python -m zoo.report` writes
+MAX_SIDE = 2048  # pixels: a larger upload is refused from its header, before decoding (6000x6000 cost 2.8 s)
+MAX_FILE_SIZE = "5mb"  # Gradio refuses larger uploads (demo.py passes it to launch)
+MAX_SEED = 2**32 - 1  # noise seeds 0..MAX_SEED: what torch.Generator takes, and exact in a browser's numbers
+
+
+class Sketchpad(gr.Sketchpad):
+    """gr.Sketchpad that answers an upload it cannot use (not an image, too large) with a one-line message.
+
+    Gradio's own preprocessing would raise on such a file, and an API caller would see only "the
+    upstream Gradio app has raised an exception".
+    """
+
+    def get_block_name(self) -> str:
+        return "imageeditor"  # the frontend component, as for gr.Sketchpad
+
+    def preprocess(self, payload):
+        """Only the composite (what the canvas shows) is decoded: the models never see the layers apart."""
+        if payload is None:
+            return None
+        if payload.id is not None:  # the editor's blob path: Gradio assembles the files itself
+            return self._guarded(super().preprocess, payload)
+        composite = payload.composite if payload.composite is not None else payload.background
+        if composite is None:
+            return {"background": None, "layers": [], "composite": None}
+        check_image(composite)
+        image = self._guarded(self.convert_and_format_image, composite, flatten_on_white=True)
+        return {"background": None, "layers": [], "composite": image}
+
+    @staticmethod
+    def _guarded(function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except (OSError, ValueError, Image.DecompressionBombError) as e:  # an unreadable image is an OSError
+            raise gr.Error(f"Could not read the drawing as an image ({type(e).__name__}).", print_exception=False) from None
+
+
+def check_image(file: FileData | bytes) -> None:
+    """Raise gr.Error unless `file` is an image of at most MAX_SIDE pixels a side; reads only its header."""
+    try:
+        with Image.open(file.path if isinstance(file, FileData) else io.BytesIO(file)) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise gr.Error("That file is not an image the demo can read (PNG, JPEG, WebP, ...).",
+                       print_exception=False) from None
+    if max(width, height) > MAX_SIDE:
+        raise gr.Error(f"The image is {width}x{height} pixels; the demo takes at most {MAX_SIDE} on a side.",
+                       print_exception=False)
+
+
+def bad_setting(noise_amplitude, seed) -> str | None:
+    """A message for a noise amplitude or seed the demo cannot use, else None."""
+    try:
+        amplitude, seed_value = float(noise_amplitude), float(seed)
+    except (TypeError, ValueError):
+        return "Noise amplitude and seed must be numbers."
+    if not (math.isfinite(amplitude) and 0.0 <= amplitude <= 1.0):
+        return f"Noise amplitude must be between 0 and 1, got {noise_amplitude}."
+    if not (math.isfinite(seed_value) and seed_value == int(seed_value) and 0 <= seed_value <= MAX_SEED):
+        return f"Seed must be a whole number from 0 to {MAX_SEED}, got {seed}."
+    return None
 
 
 class MnistDigits:
@@ -69,6 +149,9 @@ def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants,
     The input is what the canvas shows. If it still shows the test digit last placed there
     (`digit_index`), the models get that exact MNIST digit instead of its redrawn copy.
     """
+    problem = bad_setting(noise_amplitude, seed)
+    if problem is not None:
+        return BLANK, BLANK, [], None, f"**{problem}**"
     try:
         x = preprocess_sketch(sketch)
     except SketchError as e:
@@ -83,11 +166,35 @@ def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants,
     else:
         message = f"Input: {source}; noise amplitude {noise_amplitude:.2f}, seed {int(seed)}."
     result = compare(models, x, float(noise_amplitude), int(seed), list(variants or []), [int(d) for d in latent_dims or []])
-    gallery = [(upscale(r.image), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}") for r in result.reconstructions]
+    gallery = [(upscale(r.image, IMAGE_SCALE), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}")
+               for r in result.reconstructions]
     codes = [(f"{r.variant} d={r.latent_dim}", code_entry(r.latent_dim, i), float(v))
              for r in result.reconstructions if r.variant == "sparse" for i, v in enumerate(r.code)]
     code_frame = pd.DataFrame(codes, columns=["model", "unit", "h"]) if codes else None
-    return upscale(result.clean), upscale(result.noisy), gallery, code_frame, message
+    return upscale(result.clean, IMAGE_SCALE), upscale(result.noisy, IMAGE_SCALE), gallery, code_frame, message
+
+
+def picture_html(image: np.ndarray, alt: str) -> str:
+    """A uint8 image as an inline <img>: a PNG in a data URL, no file for the server to write or the browser to fetch."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def grid_html(gallery: list[tuple[np.ndarray, str]], columns: int) -> str:
+    """The reconstructions as one grid of captioned pictures, `columns` to a row (rows: variants, columns: d)."""
+    figures = "".join(f'<figure>{picture_html(image, caption)}<figcaption class="caption-label">{html.escape(caption)}'
+                      "</figcaption></figure>" for image, caption in gallery)
+    return f'<div class="zoo-grid" style="grid-template-columns: repeat({max(columns, 1)}, 1fr)">{figures}</div>'
+
+
+def render(clean, noisy, gallery, codes, message, columns: int):
+    """update()'s result as the page's outputs: the pictures as HTML, the codes and message as they are."""
+    return (f'<div class="zoo-picture"><p class="zoo-label">Input as the models see it (28x28)</p>'
+            f'{picture_html(clean, "input")}</div>',
+            f'<div class="zoo-picture"><p class="zoo-label">Noisy input</p>{picture_html(noisy, "noisy input")}</div>',
+            '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(gallery, columns),
+            codes, message)
 
 
 # Vega's default colours, named, for the code plot's label (they repeat past the sixth sparse model).
@@ -143,10 +250,11 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
     variant_names = sorted({name for name, _ in models})
     latent_dims = sorted({d for _, d in models})
 
-    def run(*args):
-        return update(models, digits, *args)
+    def run(sketch, digit_index, noise_amplitude, seed, variants, dims):
+        result = update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, dims)
+        return render(*result, columns=len({int(d) for d in dims or []} & set(latent_dims)))
 
-    with gr.Blocks(title="AE Zoo") as app:
+    with gr.Blocks(title="AE Zoo", analytics_enabled=False) as app:  # no per-request analytics work (6% of an update)
         gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, and see how each "
                     "autoencoder reconstructs it; MSE is against the clean input. The Lab tab answers the course's "
                     "questions with numbers and figures.")
@@ -156,24 +264,22 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
                 with gr.Column(scale=1):
                     # A white background makes the brush the active tool from the start (Gradio 6 otherwise
                     # asks the person to pick the draw tool first).
-                    sketch = gr.Sketchpad(value=blank_canvas(),
+                    sketch = Sketchpad(value=blank_canvas(),
                                           label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
                                           brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
                                           elem_id="sketchpad")
                     random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
                     noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
-                    seed = gr.Number(value=0, precision=0, label="Noise seed", elem_id="seed")
+                    seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed", elem_id="seed")
                     pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
                     pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
                 with gr.Column(scale=2):
                     message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
                     with gr.Row():
-                        clean = gr.Image(label="Input as the models see it (28x28)", format="png", elem_id="clean",
-                                         height=230, interactive=False)
-                        noisy = gr.Image(label="Noisy input", format="png", elem_id="noisy", height=230, interactive=False)
-                    gallery = gr.Gallery(label="Reconstructions (rows: variants, columns: d)", columns=3,
-                                         format="png", height=820, object_fit="contain", elem_id="reconstructions",
-                                         allow_preview=False)
+                        empty = render(BLANK, BLANK, [], None, "", 1)
+                        clean = gr.HTML(empty[0], elem_id="clean")
+                        noisy = gr.HTML(empty[1], elem_id="noisy")
+                    gallery = gr.HTML(empty[2], elem_id="reconstructions")
                     # One bar per unit of each sparse model, the models one after another (a shared x
                     # would stack different models' units into one bar). Gradio clips the legend below
                     # the plot, so the label names the colours instead.

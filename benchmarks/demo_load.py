@@ -1,0 +1,157 @@
+"""The demo under a room's load: N users x M calls of /reconstruct through Gradio's plain HTTP API.
+
+    python benchmarks/demo_load.py [--users 20] [--calls 20] [--port 7871]
+
+Starts `python demo.py` on 127.0.0.1 (a separate process, as a person would), uploads one canvas per
+user (a real MNIST test digit drawn on the 400x400 page as the sketchpad sends it), then each user, in
+its own thread, calls POST /gradio_api/call/reconstruct and reads the result stream, M times, moving
+the noise slider (0.00, 0.05, ...). Images are not downloaded (a browser fetches them in parallel).
+First, in the same run, the baseline: one user alone. Prints per load: updates/s, latency p50/p95/max,
+errors, and the server's CPU time per update (from /proc: user + system time of the server process).
+Last line: `RESULT users=<N> updates_per_s=<v> p95_ms=<v> errors=<n> cpu_ms_per_update=<v>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from PIL import Image
+
+from zoo.data import load_mnist
+from zoo.ui import as_canvas
+
+ROOT = Path(__file__).resolve().parent.parent
+VARIANTS, DIMS = ["denoising", "plain", "sparse"], [16, 32, 64]
+
+
+def serve(command: list[str], port: int) -> subprocess.Popen:
+    """Run `command` (a web app) from the checkout; return once it answers HTTP on `port`."""
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            raise SystemExit(f"{' '.join(command)} exited with status {server.returncode}")
+        time.sleep(0.3)
+    server.kill()
+    raise SystemExit(f"{' '.join(command)} did not answer within 120 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def canvas_png(index: int) -> bytes:
+    """MNIST test digit `index` drawn on the sketchpad's page, as the PNG the browser uploads."""
+    x, _ = load_mnist("test")
+    buffer = io.BytesIO()
+    Image.fromarray(as_canvas(x[index])).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload(client: httpx.Client, base: str, png: bytes) -> dict:
+    """The sketchpad's value for an uploaded canvas (background = composite = the PNG, no layers)."""
+    response = client.post(f"{base}/gradio_api/upload", files={"files": ("canvas.png", png, "image/png")})
+    response.raise_for_status()
+    file = {"path": response.json()[0], "meta": {"_type": "gradio.FileData"}}
+    return {"background": file, "layers": [], "composite": file}
+
+
+def call(client: httpx.Client, base: str, sketch: dict, noise: float) -> float:
+    """One /reconstruct through the plain HTTP API; returns its seconds; raises on an error event."""
+    start = time.perf_counter()
+    response = client.post(f"{base}/gradio_api/call/reconstruct",
+                           json={"data": [sketch, noise, 0, VARIANTS, DIMS]})
+    response.raise_for_status()
+    event_id = response.json()["event_id"]
+    with client.stream("GET", f"{base}/gradio_api/call/reconstruct/{event_id}") as stream:
+        event = None
+        for line in stream.iter_lines():
+            if line.startswith("event:"):
+                event = line.split(":", 1)[1].strip()
+            elif line.startswith("data:") and event in ("complete", "error"):
+                if event == "error":
+                    raise RuntimeError(f"error event: {line[5:].strip()}")
+                outputs = json.loads(line[5:])
+                if not outputs[2]:  # the gallery
+                    raise RuntimeError(f"no reconstructions: {outputs[4]}")
+                return time.perf_counter() - start
+    raise RuntimeError("the stream ended without a result")
+
+
+def user(base: str, png: bytes, calls: int) -> tuple[list[float], int]:
+    with httpx.Client(timeout=60) as client:
+        sketch = upload(client, base, png)
+        latencies, errors = [], 0
+        for i in range(calls):
+            try:
+                latencies.append(call(client, base, sketch, round(0.05 * (i % 21), 2)))
+            except (RuntimeError, httpx.HTTPError) as e:
+                errors += 1
+                print(f"  error: {e}", file=sys.stderr)
+        return latencies, errors
+
+
+def load(base: str, pid: int, pngs: list[bytes], users: int, calls: int) -> dict:
+    """`users` threads of `calls` calls each, at once; latencies, throughput and the server's CPU per update."""
+    cpu_before, start = cpu_seconds(pid), time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(users) as pool:
+        results = list(pool.map(lambda i: user(base, pngs[i % len(pngs)], calls), range(users)))
+    wall, cpu = time.perf_counter() - start, cpu_seconds(pid) - cpu_before
+    latencies = sorted(t for lat, _ in results for t in lat)
+    errors = sum(e for _, e in results)
+    done = len(latencies)
+    return {"users": users, "calls": calls, "updates": done, "errors": errors, "wall": wall,
+            "updates_per_s": done / wall, "p50": statistics.median(latencies),
+            "p95": latencies[min(done - 1, int(0.95 * done))], "max": latencies[-1],
+            "cpu_ms_per_update": 1000 * cpu / max(done, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--calls", type=int, default=20)
+    parser.add_argument("--port", type=int, default=7871)
+    args = parser.parse_args(argv)
+    pngs = [canvas_png(i) for i in range(10)]
+    server = serve([sys.executable, "demo.py", "--no-browser", "--port", str(args.port)], args.port)
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        user(base, pngs[0], 3)  # warm-up: the first calls load what the server loads lazily
+        rows = [load(base, server.pid, pngs, 1, args.calls), load(base, server.pid, pngs, args.users, args.calls)]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    baseline = rows[0]
+    print(f"demo on 127.0.0.1, /reconstruct with every variant and d, {os.cpu_count()} cores, "
+          f"{args.calls} calls per user")
+    print(f"{'users':>5} {'updates':>7} {'errors':>6} {'updates/s':>9} {'vs 1 user':>9} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'max ms':>7} {'server CPU ms/update':>21}")
+    for r in rows:
+        print(f"{r['users']:>5} {r['updates']:>7} {r['errors']:>6} {r['updates_per_s']:>9.1f} "
+              f"{r['updates_per_s'] / baseline['updates_per_s']:>8.2f}x {1000 * r['p50']:>7.0f} {1000 * r['p95']:>7.0f} "
+              f"{1000 * r['max']:>7.0f} {r['cpu_ms_per_update']:>21.1f}")
+    r = rows[-1]
+    print(f"RESULT users={r['users']} updates_per_s={r['updates_per_s']:.1f} p95_ms={1000 * r['p95']:.0f} "
+          f"errors={r['errors']} cpu_ms_per_update={r['cpu_ms_per_update']:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
