@@ -1,10 +1,21 @@
-"""Shared fixtures: real MNIST, loaded once per session from the user cache (built on first use)."""
+"""Shared fixtures: real MNIST (loaded once per session from the user cache, built on first use), the demo's
+server and Debian's Chromium."""
 
 from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from zoo.data import load_mnist
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -17,3 +28,52 @@ def mnist_test():
 def mnist_train():
     """The 60,000 real MNIST training images (N, 784) and labels."""
     return load_mnist("train")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """demo.py on a free loopback port, serving the weights registry.available() sees; one for every test."""
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "demo.py", "--port", str(port), "--no-browser"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        assert proc.poll() is None, proc.stdout.read()
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "demo.py did not serve within 90 s"
+            time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture
+def chromium():
+    """A launcher for Debian's Chromium, headless, with nothing that reaches for the network.
+
+    Skips where it is not installed; fails in CI, which installs it (.ci/run).
+    """
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); the browser tests need Debian's Chromium")
+
+    def launch(playwright):
+        return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+
+    return launch

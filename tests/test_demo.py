@@ -4,12 +4,8 @@ import base64
 import io
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -19,35 +15,7 @@ from PIL import Image
 import registry
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    """demo.py on a free loopback port, serving the weights registry.available() sees."""
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "demo.py", "--port", str(port), "--no-browser"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        assert proc.poll() is None, proc.stdout.read()
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "demo.py did not serve within 90 s"
-            time.sleep(0.3)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
 
 
 def test_demo_refuses_to_start_without_weights(tmp_path):
@@ -56,24 +24,13 @@ def test_demo_refuses_to_start_without_weights(tmp_path):
     assert out.returncode == 1 and out.stderr.strip() == "error: no trained models in weights/; run: python train_all.py"
 
 
-def _launch(playwright):
-    """Debian's Chromium, headless, with nothing that reaches for the network."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"])
-
-
-def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, tmp_path):
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); the browser test needs Debian's Chromium")
+def test_drawing_in_chromium_shows_every_reconstruction_with_its_error(server, chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
     expected = len(registry.available())
     figures = len(re.findall(r"!\[[^\]]*\]\(figures/", (ROOT / "docs" / "REPORT.md").read_text()))
     with sync_playwright() as p:
-        browser = _launch(p)
+        browser = chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
         page.goto(server)
         canvas = page.locator("#sketchpad canvas").first
@@ -182,13 +139,9 @@ def test_bad_input_through_the_api_gets_a_one_line_message(server, tmp_path, mni
     assert fine.startswith("Input: your drawing")  # the server is still well after all that
 
 
-def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(server, mnist_test):
+def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(server, chromium, mnist_test):
     """Draw -> Clear -> draw shows new reconstructions without touching any tool; so do Undo, the random
     test digit and a page reload (Gradio's clear button used to leave the editor waiting for a tool)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing in CI; .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     def stroke(page, dx):
@@ -205,7 +158,7 @@ def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(serv
         return page.locator("#clean img").get_attribute("src")
 
     with sync_playwright() as p:
-        browser = _launch(p)
+        browser = chromium(p)
         page = browser.new_page(viewport={"width": 1400, "height": 1300})
         page.goto(server)
         page.locator("#sketchpad canvas").first.wait_for(timeout=30000)

@@ -11,6 +11,7 @@ import torch
 
 import registry
 from zoo import train_all
+from zoo.workers import plan
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +80,7 @@ def test_a_killed_run_resumes_without_half_written_files(tmp_path, mnist_test):
 
 def test_models_trained_side_by_side_are_those_trained_one_by_one(tmp_path, capsys):
     args = ["--variants", "plain", "sparse", "--d", "4", "--epochs", "1", "--no-progress"]
-    workers, threads = train_all.worker_plan(2, 2, torch.device("cpu"))
+    workers, threads = plan(2, "cpu", 2)
     saved = torch.get_num_threads()
     torch.set_num_threads(threads)  # the workers' thread count: matrix products round by how they are split
     try:
@@ -92,11 +93,3 @@ def test_models_trained_side_by_side_are_those_trained_one_by_one(tmp_path, caps
         one, two = (json.loads((tmp_path / run / f"{name}-d4.json").read_text()) for run in ("one", "two"))
         assert one["metrics"] == two["metrics"] and one["recipe_id"] == two["recipe_id"]
         assert one["threads"] == two["threads"] == threads
-
-
-def test_worker_plan_is_one_one_thread_worker_per_core_on_a_cpu_and_one_on_a_gpu():
-    cores = len(os.sched_getaffinity(0))
-    assert train_all.worker_plan(0, 9, torch.device("cpu")) == (min(cores, 9), max(1, cores // min(cores, 9)))
-    assert train_all.worker_plan(0, 1, torch.device("cpu")) == (1, cores)  # one model gets every core
-    assert train_all.worker_plan(1, 9, torch.device("cpu")) == (1, cores)
-    assert train_all.worker_plan(0, 9, torch.device("cuda"))[0] == 1

@@ -6,9 +6,15 @@ Modules, one concern each:
     noise     white noise for batches of images
     model     the AutoEncoder module and its parameter count
     engine    the one training loop every variant uses
+    workers   models trained side by side: one one-thread worker process per core
     variants  plain, denoising and sparse autoencoders, registered by name
     checkpoint  safetensors weights + JSON model cards
     metrics   reconstruction error, sparsity, the PCA baseline
+    analysis  the lab's questions as tables and figures (report writes them out)
+    sketch    a drawing made to look like MNIST
+    showcase  the Zoo tab's computation: noise, then every model's reconstruction
+    explore   inside the codes: a code edited and decoded, walks between codes, the test codes on a map
+    ui, explore_ui   the demo's tabs in Gradio (Zoo and Lab; Explore and its API)
     runtime   device, seed and denormal flushing in one place
     seeds     numbers over several seeds (mean ± sd) and checking a report against a fresh run
     atomic    atomic file writes

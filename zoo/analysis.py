@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from PIL import Image
 
-from zoo import metrics
+from zoo import explore, metrics, workers
 from zoo.engine import TrainConfig, build_model, train
 from zoo.model import IMAGE_SIZE, AutoEncoder, ModelConfig, parameter_count
 from zoo.variants import get_variant
@@ -79,6 +79,20 @@ def model_label(variant: str, latent_dim: int) -> str:
 # Extra models
 
 
+@dataclasses.dataclass(frozen=True)
+class ExtraModel:
+    """A small model outside the zoo, trained by the report: a variant with some hyperparameters changed."""
+
+    variant: str
+    latent_dim: int
+    epochs: int
+    seed: int = 0
+    hyperparameters: tuple[tuple[str, object], ...] = ()  # (name, value) pairs, so that a job can key a dict
+
+    def settings(self) -> dict:
+        return dict(self.hyperparameters)
+
+
 def train_extra_model(
     variant: str, latent_dim: int, train_x: torch.Tensor, test_x: torch.Tensor, *, epochs: int, seed: int = 0,
     progress: bool = False, **hyperparameters,
@@ -92,6 +106,33 @@ def train_extra_model(
     model = build_model(spec, latent_dim, seed)
     train(model, spec, train_x, test_x, TrainConfig(epochs=epochs, seed=seed), device="cpu", progress=progress,
           description=f"{variant} d={latent_dim} (extra)")
+    return model
+
+
+def train_extra_models(jobs: list[ExtraModel], train_x: torch.Tensor, test_x: torch.Tensor, *,
+                       progress: bool = False) -> dict[ExtraModel, AutoEncoder]:
+    """Train every job as `train_extra_model` does, side by side: one one-thread worker process per core.
+
+    One thread each wherever it runs, so a machine with more cores gets the same models sooner
+    (a matrix product rounds by how its sums are split between threads).
+    """
+    count, _ = workers.plan(len(jobs))
+    data = (train_x.numpy(), test_x.numpy())  # copied to each worker by value: no shared memory needed
+    results = workers.side_by_side(_train_in_worker, jobs, workers=count, threads=1, setup=_hold_data, setup_args=data,
+                                   epochs=sum(job.epochs for job in jobs), progress=progress,
+                                   description=f"{len(jobs)} extra models")
+    return dict(results)
+
+
+def _hold_data(train_x: np.ndarray, test_x: np.ndarray) -> dict:
+    return {"train_x": torch.from_numpy(train_x), "test_x": torch.from_numpy(test_x)}
+
+
+def _train_in_worker(job: ExtraModel) -> AutoEncoder:
+    spec = get_variant(job.variant, **job.settings())
+    model = build_model(spec, job.latent_dim, job.seed)
+    train(model, spec, workers.state["train_x"], workers.state["test_x"], TrainConfig(epochs=job.epochs, seed=job.seed),
+          device="cpu", progress=False, on_epoch=workers.epoch_done)
     return model
 
 
@@ -373,6 +414,35 @@ def plot_codes_2d(model: AutoEncoder, label: str, x: torch.Tensor, y: torch.Tens
     return fig
 
 
+def interpolation_rows(models: Models, x_a: torch.Tensor, x_b: torch.Tensor, test_x: torch.Tensor,
+                       steps: int = 9) -> list[dict]:
+    """The walk from image x_a to x_b in pixel space (a blend) and along each model's codes (`explore.walk`).
+
+    Each row: label, images (steps, 784), and `midway`: how far the middle image lies from the
+    nearest test digit other than x_a and x_b (root mean squared pixel difference): small where
+    the walk passes through something that looks like a real digit.
+    """
+    paths = [("pixels (a blend)", explore.blend(x_a, x_b, steps))]
+    paths += [(model_label(*k), explore.walk(models[k], x_a, x_b, steps)) for k in sorted(models)]
+    others = test_x[~((test_x == x_a.reshape(1, -1)).all(dim=1) | (test_x == x_b.reshape(1, -1)).all(dim=1))]
+    rows = []
+    for label, images in paths:
+        middle = images[steps // 2]
+        rows.append({"label": label, "images": images,
+                     "midway": torch.sqrt(((others - middle) ** 2).mean(dim=1).min()).item()})
+    return rows
+
+
+def plot_interpolation(rows: list[dict]) -> Figure:
+    """One strip per row of `interpolation_rows`, the pixel blend on top."""
+    steps = len(rows[0]["images"])
+    fig = Figure(figsize=(steps * 0.55 + 1.8, len(rows) * 0.55 + 0.3), layout="constrained")
+    ax = fig.add_subplot()
+    ax.imshow(mosaic(torch.stack([r["images"] for r in rows])), cmap="gray_r", vmin=0, vmax=1)
+    _label_rows(ax, [r["label"] for r in rows])
+    return fig
+
+
 # ---------------------------------------------------------------------------------------------
 # 4b. The number of parameters as a function of d
 
@@ -474,20 +544,27 @@ def scaled_sparse_schedule(epochs: int) -> dict[str, float]:
             "revive_until_epoch": int(shipped.revive_until_epoch * scale)}
 
 
-def sparse_tradeoff(train_x: torch.Tensor, test_x: torch.Tensor, l1_weights, *, latent_dim: int, epochs: int,
-                    seed: int = 0, progress: bool = False, **hyperparameters) -> list[dict]:
-    """Small sparse models, one per l1_weight, on the shipped schedule scaled to `epochs`: MSE and sparsity.
+def tradeoff_jobs(l1_weights, *, latent_dim: int, epochs: int, seed: int = 0, **hyperparameters) -> list[ExtraModel]:
+    """Small sparse models, one per l1_weight, on the shipped schedule scaled to `epochs`.
 
     `hyperparameters` change the sparse variant's other defaults (hidden_dims=() is the course's model).
     """
     schedule = scaled_sparse_schedule(epochs)
-    rows = []
-    for l1 in l1_weights:
-        model = train_extra_model("sparse", latent_dim, train_x, test_x, epochs=epochs, seed=seed, progress=progress,
-                                  l1_weight=l1, **schedule, **hyperparameters)
-        rows.append({"l1_weight": l1, "mse": metrics.reconstruction_mse(model, test_x),
-                     **metrics.code_sparsity(model, test_x)})
-    return rows
+    return [ExtraModel("sparse", latent_dim, epochs, seed,
+                       tuple(sorted({"l1_weight": l1, **schedule, **hyperparameters}.items()))) for l1 in l1_weights]
+
+
+def tradeoff_rows(trained: dict[ExtraModel, AutoEncoder], jobs: list[ExtraModel], test_x: torch.Tensor) -> list[dict]:
+    """Test MSE and code sparsity of each trade-off job's trained model, in the jobs' order."""
+    return [{"l1_weight": job.settings()["l1_weight"], "mse": metrics.reconstruction_mse(trained[job], test_x),
+             **metrics.code_sparsity(trained[job], test_x)} for job in jobs]
+
+
+def sparse_tradeoff(train_x: torch.Tensor, test_x: torch.Tensor, l1_weights, *, latent_dim: int, epochs: int,
+                    seed: int = 0, progress: bool = False, **hyperparameters) -> list[dict]:
+    """The trade-off's models (`tradeoff_jobs`) trained side by side: MSE and sparsity per l1_weight."""
+    jobs = tradeoff_jobs(l1_weights, latent_dim=latent_dim, epochs=epochs, seed=seed, **hyperparameters)
+    return tradeoff_rows(train_extra_models(jobs, train_x, test_x, progress=progress), jobs, test_x)
 
 
 def plot_tradeoff(rows: list[dict], shipped: list[dict], label: str) -> Figure:

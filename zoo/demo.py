@@ -8,8 +8,30 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pathlib import Path
+
+import gradio as gr
+
 from zoo import registry
-from zoo.ui import CSS, MAX_FILE_SIZE, build_app
+from zoo.explore_ui import build_explore_api, build_explore_tab
+from zoo.model import AutoEncoder
+from zoo.ui import CSS, DEFAULT_REPORT, MAX_FILE_SIZE, MnistDigits, build_lab_tab, build_zoo_tab
+
+
+def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
+              report: Path | None = None) -> gr.Blocks:
+    """The demo for the given trained models, keyed by (variant, d): the Zoo, Explore and Lab tabs."""
+    digits = digits or MnistDigits()
+    with gr.Blocks(title="AE Zoo", analytics_enabled=False) as app:  # no per-request analytics work (6% of an update)
+        gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, and see how each "
+                    "autoencoder reconstructs it; MSE is against the clean input. Explore looks inside the codes; "
+                    "the Lab tab answers the course's questions with numbers and figures.")
+        sketch, digit_index = build_zoo_tab(models, digits)
+        atlases = build_explore_tab(models, digits, sketch, digit_index)
+        with gr.Tab("Lab", id="lab"):
+            build_lab_tab(report or DEFAULT_REPORT)
+        build_explore_api(models, atlases)
+    return app
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -48,7 +48,8 @@ class ReportConfig:
     probe_labels_per_class: int = 100
     probe_max_iter: int = 40  # L-BFGS iterations per linear classifier
     train_images: int | None = None  # use the first N training images for extra models and probes (None: all)
-    grid_latent_dim: int = 32  # the d shown in the denoising picture grid
+    grid_latent_dim: int = 32  # the d shown in the denoising picture grid and the interpolation
+    interpolation_steps: int = 9
     figure_dpi: int = 100
     progress: bool = True  # progress lines and bars on stderr
 
@@ -324,6 +325,23 @@ def _section_questions(w: _Writer, zoo, extra, train_x, train_y, test_x, test_y)
     shown = test_x[:5000], test_y[:5000]
     w.figure(analysis.plot_codes_2d(zoo[key], model_label(*key), *shown), "codes_2d.png",
              "Test digits in 2-D: pixels against h")
+    a, b = (int((test_y == digit).nonzero()[0]) for digit in (3, 8))
+    walked = {k: m for k, m in zoo.items() if k[1] == c.grid_latent_dim}
+    walks = analysis.interpolation_rows(walked, test_x[a], test_x[b], test_x, steps=c.interpolation_steps)
+    blend, learnt = walks[0], walks[1:]
+    closest = min(learnt, key=lambda r: r["midway"])
+    w.add(f"**Walking between two codes** (`interpolation_rows`; the demo's Explore tab does it for any input). "
+          f"From the first test 3 (#{a}) to the first test 8 (#{b}) in {c.interpolation_steps} steps: the straight "
+          "line between the two images (a pixel blend), and between their codes h, decoded, for every model with "
+          f"d={c.grid_latent_dim}. How far the middle image lies from the nearest other test digit (root mean "
+          "squared pixel difference; smaller looks more like a real digit):")
+    w.add(_table(["path", "middle image to the nearest test digit"], [[r["label"], f"{r['midway']:.4f}"] for r in walks]))
+    nearer = [r["label"] for r in learnt if r["midway"] < blend["midway"]]
+    w.add(f"The blend's middle image is the 3 and the 8 superimposed, {blend['midway']:.4f} from the nearest real "
+          f"digit. {len(nearer)} of {len(learnt)} models' middle images lie nearer a real digit than that"
+          + (f" ({', '.join(nearer)})" if nearer else "") + f"; {closest['label']} nearest ({closest['midway']:.4f}). "
+          "The figure shows each path, the blend on top.")
+    w.figure(analysis.plot_interpolation(walks), "interpolation.png", "From a 3 to an 8: pixels against codes")
 
     w.add("### (b) The number of parameters as a function of d")
     w.add(_source("parameter_formula", "parameter_table") + "\n\n"
@@ -376,7 +394,8 @@ def _code_activation(variant_config: dict) -> str:
     return f"- the code is a {variant_config['encoder_activation']}, so entries can be exactly zero"
 
 
-def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
+def _section_sparse(w: _Writer, cards, per_seed: list[list[dict]]) -> None:
+    """`per_seed`: the trade-off's rows (analysis.tradeoff_rows) for each seed."""
     c = w.config
     sparse_cards = [cards[k] for k in sorted(cards) if k[0] == "sparse"]
     w.add("## 5. The sparse autoencoder")
@@ -408,10 +427,6 @@ def _section_sparse(w: _Writer, models, cards, train_x, test_x) -> None:
                    f"{card['metrics']['active_units_per_image']:.1f} of {card['latent_dim']}",
                    card["metrics"]["dead_units"], _mse(card["metrics"]["test_mse"])] for card in sparse_cards]))
     w.figure(analysis.plot_l1_schedule(sparse_cards), "l1_schedule.png", "The L1 schedule and test MSE per epoch")
-    per_seed = [analysis.sparse_tradeoff(train_x, test_x, c.tradeoff_l1_weights, latent_dim=c.tradeoff_latent_dim,
-                                         epochs=c.tradeoff_epochs, seed=seed, progress=c.progress,
-                                         hidden_dims=c.tradeoff_hidden_dims)
-                for seed in c.seeds]
     rows = over_seeds(per_seed, fixed=SETTINGS)
     schedule = analysis.scaled_sparse_schedule(c.tradeoff_epochs)
     shape = " -> ".join(map(str, [INPUT_DIM, *c.tradeoff_hidden_dims, c.tradeoff_latent_dim,
@@ -446,11 +461,21 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
     if config.train_images:
         train_x, train_y = train_x[:config.train_images], train_y[:config.train_images]
     start = time.perf_counter()
-    _step(config, f"training the course's single-layer models ({config.course_epochs} epochs each, "
-                  f"seeds {', '.join(map(str, config.seeds))})", start)
-    extra_by_seed = [{(COURSE, d): analysis.train_extra_model("plain", d, train_x, test_x, epochs=config.course_epochs,
-                                                              seed=seed, progress=config.progress, hidden_dims=())
-                      for d in sorted({d for _, d in models})} for seed in config.seeds]
+    # Every extra model at once, side by side (zoo.workers): the course's single-layer model for each d
+    # and, when the zoo has a sparse model, the trade-off's sparse models; once per seed.
+    course = {seed: {d: analysis.ExtraModel("plain", d, config.course_epochs, seed, (("hidden_dims", ()),))
+                     for d in sorted({d for _, d in models})} for seed in config.seeds}
+    tradeoff = {seed: analysis.tradeoff_jobs(config.tradeoff_l1_weights, latent_dim=config.tradeoff_latent_dim,
+                                             epochs=config.tradeoff_epochs, seed=seed,
+                                             hidden_dims=config.tradeoff_hidden_dims)
+                for seed in config.seeds} if any(name == "sparse" for name, _ in models) else {}
+    jobs = [job for seed in config.seeds for job in [*course[seed].values(), *tradeoff.get(seed, [])]]
+    _step(config, f"training {len(jobs)} extra models (the course's model for each d"
+                  + (", the sparse trade-off" if tradeoff else "") + f"; seeds {', '.join(map(str, config.seeds))})",
+          start)
+    trained = analysis.train_extra_models(jobs, train_x, test_x, progress=config.progress)
+    extra_by_seed = [{(COURSE, d): trained[job] for d, job in course[seed].items()} for seed in config.seeds]
+    tradeoff_by_seed = [analysis.tradeoff_rows(trained, tradeoff[seed], test_x) for seed in tradeoff]
     w = _Writer(out_dir, config)
     recipe_ids = ", ".join(f"{model_label(*k)} `{card['recipe_id']}`" for k, card in sorted(cards.items()))
     w.add("# AE Zoo lab report\n\n"
@@ -469,7 +494,7 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
              ("3/5 denoising", lambda: _section_denoising(w, models, test_x, test_y)),
              ("4/5 the three questions",
               lambda: _section_questions(w, models, extra_by_seed[0], train_x, train_y, test_x, test_y)),
-             ("5/5 the sparse autoencoder", lambda: _section_sparse(w, models, cards, train_x, test_x))]
+             ("5/5 the sparse autoencoder", lambda: _section_sparse(w, cards, tradeoff_by_seed))]
     for name, run in steps:
         _step(config, name, start)
         run()

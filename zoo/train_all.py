@@ -19,9 +19,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import dataclasses
-import multiprocessing
-import os
-import queue
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -37,6 +35,8 @@ from zoo.registry import LATENT_DIMS
 from zoo.runtime import resolve_device
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
+from zoo.workers import epoch_done, plan, side_by_side
+from zoo.workers import state as worker_state
 
 QUICK_DIR = Path("weights-quick")  # beside where it runs: a smoke run never touches the shipped zoo
 
@@ -88,15 +88,6 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def worker_plan(jobs: int, models: int, device: torch.device) -> tuple[int, int]:
-    """(worker processes, threads each) for `models` models: --jobs, or one one-thread worker per core."""
-    if device.type != "cpu":
-        return 1, torch.get_num_threads()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = max(1, min(jobs or cores, models))
-    return workers, max(1, cores // workers)
-
-
 def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     args = parse_args(argv)
@@ -112,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 cards[name, d] = checkpoint.read_card(checkpoint.paths(args.weights_dir, name, d)[1]), "already trained"
             else:
                 todo.append((variant, d, config))
-    workers, threads = worker_plan(args.jobs, len(todo), device)
+    workers, threads = plan(len(todo), device, args.jobs)
     if todo:
         print(f"training {len(todo)} models on {device}: {workers} at a time, {threads} thread(s) each", file=sys.stderr)
     # MNIST and the PCA baseline load beside the workers' start-up: it waits on files and one core.
@@ -156,55 +147,26 @@ def train_models(jobs: list[Job], mnist: Callable[[], tuple[torch.Tensor, torch.
         return
     # Longest first, so that no worker is left with a long job at the end while the others wait.
     jobs = sorted(jobs, key=lambda job: (job[2].epochs, job[1]), reverse=True)
-    context = multiprocessing.get_context("spawn")  # a fork would copy the parent's OpenMP state
-    epochs_done = context.Queue()  # workers report each finished epoch here, for one progress bar
-    bar = tqdm(total=sum(config.epochs for _, _, config in jobs), unit="epoch", disable=not progress,
-               desc=f"{len(jobs)} models")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                                initargs=(threads, epochs_done)) as pool:
-        pending = {pool.submit(_train_in_worker, job, weights_dir, str(device), command, workers) for job in jobs}
-        try:
-            while pending:
-                done, pending = concurrent.futures.wait(pending, timeout=0.5,
-                                                        return_when=concurrent.futures.FIRST_COMPLETED)
-                bar.update(_drain(epochs_done))
-                for future in done:
-                    card = future.result()  # re-raises a worker's NonFiniteLossError here
-                    bar.write(f"{card['variant']} d={card['latent_dim']}: test MSE "
-                              f"{card['metrics']['test_mse']:.5f} ({card['training_seconds']:.0f} s)", file=sys.stderr)
-                    yield card
-        except BaseException:
-            pool.shutdown(cancel_futures=True)
-            raise
-        finally:
-            bar.close()
+    task = functools.partial(_train_in_worker, weights_dir=weights_dir, device=str(device), command=command,
+                             workers=workers)
+    for _, card in side_by_side(task, jobs, workers=workers, threads=threads, setup=_mnist_state,
+                                epochs=sum(config.epochs for _, _, config in jobs), progress=progress,
+                                description=f"{len(jobs)} models"):
+        tqdm.write(f"{card['variant']} d={card['latent_dim']}: test MSE {card['metrics']['test_mse']:.5f} "
+                   f"({card['training_seconds']:.0f} s)", file=sys.stderr)
+        yield card
 
 
-_worker_state: dict = {}  # in each worker process: MNIST and the progress queue, set once by _start_worker
-
-
-def _start_worker(threads: int, epochs_done) -> None:
-    torch.set_num_threads(threads)
+def _mnist_state() -> dict:
     train_x, test_x = _load_mnist()
-    _worker_state.update(train_x=train_x, test_x=test_x, epochs_done=epochs_done)
+    return {"train_x": train_x, "test_x": test_x}
 
 
-def _train_in_worker(job: Job, weights_dir: Path, device: str, command: str, workers: int) -> dict:
+def _train_in_worker(job: Job, *, weights_dir: Path, device: str, command: str, workers: int) -> dict:
     variant, d, config = job
-    return build.train_and_save(variant, d, config, _worker_state["train_x"], _worker_state["test_x"], weights_dir,
+    return build.train_and_save(variant, d, config, worker_state["train_x"], worker_state["test_x"], weights_dir,
                                 device=device, progress=False, command=command, side_by_side=workers,
-                                on_epoch=lambda row: _worker_state["epochs_done"].put(1))
-
-
-def _drain(q) -> int:
-    """Take everything waiting in q; return how many items there were."""
-    count = 0
-    while True:
-        try:
-            q.get_nowait()
-        except queue.Empty:
-            return count
-        count += 1
+                                on_epoch=epoch_done)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""The Gradio app: draw (or pick a real test digit), add noise, compare every variant and d side by side."""
+"""The demo's Zoo and Lab tabs: draw (or pick a real test digit), add noise, compare every variant and d side by side.
+
+`zoo.demo.build_app` puts them together with the Explore tab (`zoo.explore_ui`).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import torch
 import pandas as pd
 import gradio as gr
 from gradio.data_classes import FileData
@@ -37,6 +41,12 @@ CSS = """
 .zoo-grid img { width: 100%; height: auto; border-radius: 4px; }
 .zoo-grid figcaption { position: absolute; right: 6px; bottom: 6px; padding: 1px 6px; border-radius: 4px;
                        background: var(--background-fill-primary); font-size: var(--text-sm); }
+.zoo-strips { display: grid; gap: 4px; align-items: center; max-width: 960px; }
+.zoo-strips img, .zoo-neighbours img { image-rendering: pixelated; width: 100%; height: auto; display: block; }
+.zoo-strip-label { font-size: var(--text-sm); }
+.zoo-neighbours { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; margin-bottom: 12px; }
+.zoo-neighbours figure { margin: 0; }
+.zoo-neighbours figcaption { font-size: var(--text-xs); color: var(--body-text-color-subdued); }
 """  # demo.py passes it to launch
 DEFAULT_REPORT = Path(__file__).resolve().parent.parent / "docs" / "REPORT.md"  # what `python -m zoo.report` writes
 MAX_SIDE = 2048  # pixels: a larger upload is refused from its header, before decoding (6000x6000 cost 2.8 s)
@@ -126,6 +136,13 @@ class MnistDigits:
         x, y = self._data
         return x[index % len(x)], int(y[index % len(y)])
 
+    def all(self):
+        """(images (N, 784), labels (N,)): every test digit."""
+        self._thread.join()
+        if self._error is not None:
+            raise gr.Error(f"MNIST test digits are unavailable: {self._error}")
+        return self._data
+
     def __len__(self):
         return 10000
 
@@ -143,24 +160,29 @@ def as_canvas(x) -> np.ndarray:
 UNCHANGED_DIGIT_MSE = 0.02
 
 
-def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
-    """Everything the page shows for one input; returns (clean, noisy, gallery, codes, message).
+def canvas_input(digits, sketch, digit_index) -> tuple[torch.Tensor, str]:
+    """(the model input (784,), where it came from) for what the canvas shows; SketchError if it shows no digit.
 
-    The input is what the canvas shows. If it still shows the test digit last placed there
-    (`digit_index`), the models get that exact MNIST digit instead of its redrawn copy.
+    If the canvas still shows the test digit last placed there (`digit_index`), the input is that
+    exact MNIST digit instead of its redrawn copy.
     """
+    x = preprocess_sketch(sketch)
+    if digit_index is not None:
+        digit, label = digits.get(int(digit_index))
+        if float(((x - digit) ** 2).mean()) < UNCHANGED_DIGIT_MSE:
+            return digit, f"MNIST test digit #{int(digit_index)} (a {label})"
+    return x, "your drawing"
+
+
+def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
+    """Everything the page shows for one input (`canvas_input`); returns (clean, noisy, gallery, codes, message)."""
     problem = bad_setting(noise_amplitude, seed)
     if problem is not None:
         return BLANK, BLANK, [], None, f"**{problem}**"
     try:
-        x = preprocess_sketch(sketch)
+        x, source = canvas_input(digits, sketch, digit_index)
     except SketchError as e:
         return BLANK, BLANK, [], None, f"**{e}**"
-    source = "your drawing"
-    if digit_index is not None:
-        digit, label = digits.get(int(digit_index))
-        if float(((x - digit) ** 2).mean()) < UNCHANGED_DIGIT_MSE:
-            x, source = digit, f"MNIST test digit #{int(digit_index)} (a {label})"
     if not variants or not latent_dims:
         message = "Pick at least one variant and one d."
     else:
@@ -243,10 +265,11 @@ def blank_canvas() -> dict:
     return {"background": white, "layers": [], "composite": white}
 
 
-def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
-              report: Path | None = None) -> gr.Blocks:
-    """The demo's Blocks for the given trained models, keyed by (variant, d), and the lab report (a Lab tab)."""
-    digits = digits or MnistDigits()
+def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits):
+    """The Zoo tab, inside a gr.Blocks: draw, add noise, every model's reconstruction.
+
+    Returns (the sketchpad, the State of the test digit last placed on it): the other tabs' input.
+    """
     variant_names = sorted({name for name, _ in models})
     latent_dims = sorted({d for _, d in models})
 
@@ -254,65 +277,58 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         result = update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, dims)
         return render(*result, columns=len({int(d) for d in dims or []} & set(latent_dims)))
 
-    with gr.Blocks(title="AE Zoo", analytics_enabled=False) as app:  # no per-request analytics work (6% of an update)
-        gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, and see how each "
-                    "autoencoder reconstructs it; MSE is against the clean input. The Lab tab answers the course's "
-                    "questions with numbers and figures.")
-        digit_index = gr.State(None)
-        with gr.Tab("Zoo", id="zoo"):
-            with gr.Row():
-                with gr.Column(scale=1):
-                    # A white background makes the brush the active tool from the start (Gradio 6 otherwise
-                    # asks the person to pick the draw tool first).
-                    sketch = Sketchpad(value=blank_canvas(),
-                                          label="Draw a digit", canvas_size=(CANVAS, CANVAS), type="numpy", image_mode="L",
-                                          brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"),
-                                          elem_id="sketchpad")
-                    random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
-                    noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
-                    seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed", elem_id="seed")
-                    pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
-                    pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
-                with gr.Column(scale=2):
-                    message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
-                    with gr.Row():
-                        empty = render(BLANK, BLANK, [], None, "", 1)
-                        clean = gr.HTML(empty[0], elem_id="clean")
-                        noisy = gr.HTML(empty[1], elem_id="noisy")
-                    gallery = gr.HTML(empty[2], elem_id="reconstructions")
-                    # One bar per unit of each sparse model, the models one after another (a shared x
-                    # would stack different models' units into one bar). Gradio clips the legend below
-                    # the plot, so the label names the colours instead.
-                    sparse_dims = sorted(d for name, d in models if name == "sparse")
-                    colours = dict(zip(sparse_dims, itertools.cycle(CODE_COLOURS)))
-                    codes = gr.BarPlot(x="unit", y="h", color="model",
-                                       label="Sparse codes h, one bar per unit, most exactly zero: " + ", ".join(
-                                           f"d={d} {colours[d][1]}" for d in sparse_dims),
-                                       color_map={f"sparse d={d}": colours[d][0] for d in sparse_dims},
-                                       sort=[code_entry(d, i) for d in sparse_dims for i in range(d)],
-                                       x_axis_labels_visible=False, color_title="", x_title="units, smallest d first",
-                                       elem_id="codes", height=260)
-        with gr.Tab("Lab", id="lab"):
-            build_lab_tab(report or DEFAULT_REPORT)
-        inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
-        outputs = [clean, noisy, gallery, codes, message]
+    digit_index = gr.State(None)
+    with gr.Tab("Zoo", id="zoo"):
+        with gr.Row():
+            with gr.Column(scale=1):
+                # A white background makes the brush the active tool from the start (Gradio 6 otherwise
+                # asks the person to pick the draw tool first).
+                sketch = Sketchpad(value=blank_canvas(), label="Draw a digit", canvas_size=(CANVAS, CANVAS),
+                                   type="numpy", image_mode="L", elem_id="sketchpad",
+                                   brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"))
+                random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
+                noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
+                seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed", elem_id="seed")
+                pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
+                pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
+            with gr.Column(scale=2):
+                message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
+                with gr.Row():
+                    empty = render(BLANK, BLANK, [], None, "", 1)
+                    clean = gr.HTML(empty[0], elem_id="clean")
+                    noisy = gr.HTML(empty[1], elem_id="noisy")
+                gallery = gr.HTML(empty[2], elem_id="reconstructions")
+                # One bar per unit of each sparse model, the models one after another (a shared x
+                # would stack different models' units into one bar). Gradio clips the legend below
+                # the plot, so the label names the colours instead.
+                sparse_dims = sorted(d for name, d in models if name == "sparse")
+                colours = dict(zip(sparse_dims, itertools.cycle(CODE_COLOURS)))
+                codes = gr.BarPlot(x="unit", y="h", color="model",
+                                   label="Sparse codes h, one bar per unit, most exactly zero: " + ", ".join(
+                                       f"d={d} {colours[d][1]}" for d in sparse_dims),
+                                   color_map={f"sparse d={d}": colours[d][0] for d in sparse_dims},
+                                   sort=[code_entry(d, i) for d in sparse_dims for i in range(d)],
+                                   x_axis_labels_visible=False, color_title="", x_title="units, smallest d first",
+                                   elem_id="codes", height=260)
+    inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
+    outputs = [clean, noisy, gallery, codes, message]
 
-        def pick_random():
-            index = int(np.random.default_rng().integers(len(digits)))
-            x, _ = digits.get(index)
-            return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
+    def pick_random():
+        index = int(np.random.default_rng().integers(len(digits)))
+        x, _ = digits.get(index)
+        return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
 
-        private = {"api_visibility": "private"}
-        # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
-        noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
-        for control in (seed, pick_variants, pick_dims):
-            control.change(run, inputs, outputs, trigger_mode="always_last", **private)
-        # Strokes fire `input`; the clear button `clear`. A programmatic update (the random digit)
-        # fires neither here, so the click runs the update itself. update() decides from the canvas
-        # whether it still shows the test digit, so no event needs to reset digit_index.
-        sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
-        # Gradio's clear button drops the background too, and the editor then ignores strokes until the
-        # draw tool is picked again ("select the draw tool to start"): put the white page back.
-        sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
-        random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
-    return app
+    private = {"api_visibility": "private"}
+    # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
+    noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
+    for control in (seed, pick_variants, pick_dims):
+        control.change(run, inputs, outputs, trigger_mode="always_last", **private)
+    # Strokes fire `input`; the clear button `clear`. A programmatic update (the random digit)
+    # fires neither here, so the click runs the update itself. update() decides from the canvas
+    # whether it still shows the test digit, so no event needs to reset digit_index.
+    sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
+    # Gradio's clear button drops the background too, and the editor then ignores strokes until the
+    # draw tool is picked again ("select the draw tool to start"): put the white page back.
+    sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
+    random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
+    return sketch, digit_index
