@@ -40,10 +40,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server():
+def user_zoo(tmp_path_factory):
+    """The demo server's user zoo (where the Train tab keeps models): empty at the start, never the real one."""
+    return tmp_path_factory.mktemp("user-zoo")
+
+
+@pytest.fixture(scope="session")
+def server(user_zoo):
     """demo.py on a free loopback port, serving the weights registry.available() sees; one for every test."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "demo.py", "--port", str(port), "--no-browser"], cwd=ROOT,
+                            env={**os.environ, "AE_ZOO_USER_WEIGHTS": str(user_zoo)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90

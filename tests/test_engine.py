@@ -72,3 +72,23 @@ def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
     assert len(rows) == 6 and rows[3:] == result.history  # on_epoch saw each epoch's row
     assert final["bfloat16"] != final["float32"]  # the products really ran in another precision
     assert final["bfloat16"] < 1.1 * final["float32"]
+
+
+def test_stop_ends_mid_epoch_with_the_last_finished_epochs_weights(small):
+    variant = get_variant("plain")
+    model = build_model(variant, 16, seed=0)
+    after_epoch_one, steps = {}, []
+
+    def on_epoch(row):
+        if row["epoch"] == 1:
+            after_epoch_one.update({k: v.clone() for k, v in model.state_dict().items()})
+
+    def stop():  # asked before every step: say stop a few steps into epoch 2 (4 steps of 256 per epoch)
+        steps.append(1)
+        return len(steps) > 6
+
+    result = train(model, variant, small[0], small[1], TrainConfig(epochs=5), device="cpu", progress=False,
+                   on_epoch=on_epoch, stop=stop)
+    assert result.stopped and [row["epoch"] for row in result.history] == [1]
+    assert all(torch.equal(v, after_epoch_one[k]) for k, v in model.state_dict().items())
+    assert not model.training

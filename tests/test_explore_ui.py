@@ -87,6 +87,15 @@ def test_explore_in_chromium_slider_interpolation_and_map(server, chromium, tmp_
         slider.fill(slider.get_attribute("max"))
         page.wait_for_function(f"document.querySelector('#explore-decoded img').src !== {before!r}", timeout=30000)
 
+        # One unit alone, from zero: every other unit off, a new picture.
+        alone_before = page.locator("#explore-decoded img").get_attribute("src")
+        page.locator("#explore-unit input").fill("5")
+        page.locator("#explore-alone").click()
+        page.wait_for_function(f"document.querySelector('#explore-decoded img').src !== {alone_before!r}",
+                               timeout=30000)
+        alone_note = page.locator("#explore-code-note").inner_text()
+        drawing_neighbours = page.locator("#explore-neighbours figcaption").count()
+
         # Interpolate the drawn 3 into a test 8 with every model.
         for label in labels:
             page.locator("#explore-walk-models").get_by_label(label, exact=True).check()
@@ -109,5 +118,7 @@ def test_explore_in_chromium_slider_interpolation_and_map(server, chromium, tmp_
         browser.close()
     assert strip_labels == ["pixels (a blend)"] + sorted(labels) and images == rows * 7
     assert walk_note.startswith("From your input to test digit #") and "(a 8)" in walk_note
+    assert "31 of 32 units of this code are exactly zero" in alone_note
+    assert drawing_neighbours == 16  # the drawing's 8 nearest by code and 8 by pixels
     assert len(neighbours) == 16 and all(re.match(r"#\d+: a \d", n) for n in neighbours)
     print(f"screenshot: {tmp_path / 'explore.png'}")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from zoo import registry
+from zoo import checkpoint, registry
 from zoo.checkpoint import default_weights_dir
 from zoo.sketch import preprocess_sketch
 
@@ -75,6 +75,22 @@ def test_the_markdown_card_has_front_matter_and_the_card_s_numbers():
     assert f"| test MSE per pixel | {card['metrics']['test_mse']:.5f} |" in body
     assert 'registry.get_model("sparse-d32")' in body and card["recipe_id"] in body
     assert f"matrix products in\n{card['precision']}" in body  # the shipped card says its precision
+
+
+def test_models_kept_in_the_user_zoo_are_found_apart_from_the_shipped_ones(tmp_path, monkeypatch):
+    monkeypatch.delenv("AE_ZOO_USER_WEIGHTS", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert checkpoint.user_weights_dir() == tmp_path / "cache" / "ae-zoo" / "user-weights"
+    monkeypatch.setenv("AE_ZOO_USER_WEIGHTS", str(tmp_path / "mine"))
+    assert registry.available(user=True) == []
+    shipped = registry.get("plain", d=16)
+    checkpoint.save(shipped, {**registry.card("plain", d=16), "user_trained": True}, tmp_path / "mine")
+    assert registry.available(user=True) == [("plain", 16)] and ("plain", 16) in registry.available()
+    mine = registry.get("plain", d=16, user=True)
+    assert registry.card("plain", d=16, user=True)["user_trained"] and "user_trained" not in registry.card("plain", d=16)
+    assert all(torch.equal(a, b) for a, b in zip(mine.state_dict().values(), shipped.state_dict().values()))
+    with pytest.raises(registry.UnknownModelError, match="no trained model 'sparse' with d=32 in .*mine"):
+        registry.get("sparse", d=32, user=True)
 
 
 def test_torch_hub_loads_a_model_from_the_checkout():

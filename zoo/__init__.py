@@ -14,7 +14,8 @@ Modules, one concern each:
     sketch    a drawing made to look like MNIST
     showcase  the Zoo tab's computation: noise, then every model's reconstruction
     explore   inside the codes: a code edited and decoded, walks between codes, the test codes on a map
-    ui, explore_ui   the demo's tabs in Gradio (Zoo and Lab; Explore and its API)
+    live      one model trained live (the Train tab's computation), kept in the user zoo
+    ui, explore_ui, train_ui   the demo's tabs in Gradio (Zoo and Lab; Explore and its API; Train)
     runtime   device, seed and denormal flushing in one place
     seeds     numbers over several seeds (mean ± sd) and checking a report against a fresh run
     atomic    atomic file writes

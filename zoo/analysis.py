@@ -38,8 +38,12 @@ VARIANT_COLOURS = {COURSE: "tab:purple", "plain": "tab:blue", "denoising": "tab:
 
 @torch.no_grad()
 def decode(model: AutoEncoder, h: torch.Tensor) -> torch.Tensor:
+    """model.decode(h) in eval mode; the model's mode is kept (a live view calls this mid-training)."""
+    was_training = model.training
     model.eval()
-    return model.decode(h)
+    out = model.decode(h)
+    model.train(was_training)
+    return out
 
 
 def psnr(mse: float) -> float:

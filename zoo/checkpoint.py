@@ -36,6 +36,14 @@ def default_weights_dir() -> Path:
     return root / "weights" if root is not None else package_paths.PACKAGE_DIR / "weights"
 
 
+def user_weights_dir() -> Path:
+    """The user zoo, where the demo's Train tab keeps models: `$AE_ZOO_USER_WEIGHTS`, else
+    ~/.cache/ae-zoo/user-weights (`$XDG_CACHE_HOME` if set). Never the shipped weights/."""
+    if os.environ.get("AE_ZOO_USER_WEIGHTS"):
+        return Path(os.environ["AE_ZOO_USER_WEIGHTS"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-zoo" / "user-weights"
+
+
 def available(weights_dir: Path) -> list[tuple[str, int]]:
     """Sorted (variant, d) pairs that have weights and a card in weights_dir (not yet verified)."""
     found = []

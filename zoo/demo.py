@@ -12,22 +12,24 @@ from pathlib import Path
 
 import gradio as gr
 
-from zoo import registry
+from zoo import checkpoint, live, registry
 from zoo.explore_ui import build_explore_api, build_explore_tab
 from zoo.model import AutoEncoder
+from zoo.train_ui import Pickers, build_train_tab
 from zoo.ui import CSS, DEFAULT_REPORT, MAX_FILE_SIZE, MnistDigits, build_lab_tab, build_zoo_tab
 
 
 def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
               report: Path | None = None) -> gr.Blocks:
-    """The demo for the given trained models, keyed by (variant, d): the Zoo, Explore and Lab tabs."""
+    """The demo for the given trained models, keyed by (variant, d): the Zoo, Explore, Train and Lab tabs."""
     digits = digits or MnistDigits()
     with gr.Blocks(title="AE Zoo", analytics_enabled=False) as app:  # no per-request analytics work (6% of an update)
         gr.Markdown("# AE Zoo\nDraw a digit (or take a real MNIST test digit), add noise, and see how each "
                     "autoencoder reconstructs it; MSE is against the clean input. Explore looks inside the codes; "
-                    "the Lab tab answers the course's questions with numbers and figures.")
-        sketch, digit_index = build_zoo_tab(models, digits)
-        atlases = build_explore_tab(models, digits, sketch, digit_index)
+                    "Train trains your own; the Lab tab answers the course's questions with numbers and figures.")
+        sketch, digit_index, zoo_variants, zoo_dims = build_zoo_tab(models, digits)
+        atlases, explore_model, explore_walk = build_explore_tab(models, digits, sketch, digit_index)
+        build_train_tab(models, digits, Pickers(zoo_variants, zoo_dims, explore_model, explore_walk))
         with gr.Tab("Lab", id="lab"):
             build_lab_tab(report or DEFAULT_REPORT)
         build_explore_api(models, atlases)
@@ -48,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         print("error: no trained models in weights/; run: python train_all.py", file=sys.stderr)
         return 1
     models = {(name, d): registry.get(name, d=d) for name, d in pairs}
+    # Models kept from the Train tab, beside the shipped ones as "<variant> (yours)".
+    user_dir = checkpoint.user_weights_dir()
+    for name, d in checkpoint.available(user_dir):
+        try:
+            models[(live.user_label(name), d)], _ = checkpoint.load(user_dir, name, d)
+        except checkpoint.CheckpointError as e:
+            print(f"warning: skipped a model in {user_dir}: {e}", file=sys.stderr)
     app = build_app(models)
     print(f"AE Zoo: {len(models)} models; serving on http://{args.host}:{args.port}", flush=True)
     app.launch(server_name=args.host, server_port=args.port, share=args.share, inbrowser=not args.no_browser,

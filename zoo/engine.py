@@ -59,6 +59,7 @@ class TrainResult:
     seconds: float = 0.0
     device: str = "cpu"
     precision: str = "float32"  # what the matrix products ran in ("auto" resolved)
+    stopped: bool = False  # `stop` said so: the model holds the last finished epoch's weights
 
 
 def build_model(variant: "Variant", latent_dim: int, seed: int) -> AutoEncoder:
@@ -80,11 +81,14 @@ def train(
     progress: bool = True,
     description: str = "",
     on_epoch: Callable[[dict[str, float]], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> TrainResult:
     """Train `model` in place on clean images train_x (N, 784); report test MSE after each epoch.
 
     `on_epoch`, if given, receives each epoch's history row ({"epoch", "train_loss", "test_mse"}) as
-    soon as it is measured: a live view or another process's progress bar.
+    soon as it is measured: a live view or another process's progress bar. `stop`, if given, is
+    asked before every step; when it says True, training ends with the weights of the last finished
+    epoch (the initial ones if none finished) and `result.stopped` set.
 
     Raises NonFiniteLossError if a loss is NaN or infinite; the model then holds the weights of the
     last epoch that finished with a finite loss. Denormal floats are flushed to zero meanwhile
@@ -113,6 +117,10 @@ def train(
         order = torch.randperm(len(train_x), generator=generator, device=device)
         loss_sum = torch.zeros((), device=device)
         for step in range(steps_per_epoch):
+            if stop is not None and stop():
+                model.load_state_dict(last_good)
+                result.stopped = True
+                break
             x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
             with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
                 loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
@@ -121,6 +129,8 @@ def train(
             optimizer.step()
             schedule.step()
             loss_sum += loss.detach()
+        if result.stopped:
+            break
         # One check per epoch: a per-step check would synchronise with the GPU every step.
         train_loss = loss_sum.item() / steps_per_epoch  # .item() waits for the device, so the time below is real
         result.epoch_seconds.append(time.perf_counter() - epoch_start)

@@ -160,10 +160,10 @@ def code_message(key: tuple[str, int], h: torch.Tensor) -> str:
 
 
 def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits, sketch, digit_index,
-                      atlases: Atlases | None = None) -> Atlases:
+                      atlases: Atlases | None = None) -> tuple[Atlases, gr.Dropdown, gr.CheckboxGroup]:
     """The Explore tab, inside a gr.Blocks: its input is the Zoo tab's canvas (`sketch`, `digit_index`).
 
-    Returns the models' atlases, for `build_explore_api`.
+    Returns the models' atlases (for `build_explore_api`) and the tab's two model pickers.
     """
     atlases = atlases or Atlases(models, digits)
     labels = [model_label(*k) for k in sorted(models)]
@@ -342,7 +342,7 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
                           *walk)
 
     the_map.select(map_pick, [pick_model, *walk_inputs], all_outputs, **private)
-    return atlases
+    return atlases, pick_model, walk_models
 
 
 def build_explore_api(models: dict[tuple[str, int], AutoEncoder], atlases: Atlases) -> None:

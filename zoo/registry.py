@@ -14,6 +14,8 @@ And in the conventions of torchvision's and timm's model zoos, one string id per
     >>> x = registry.preprocess(drawing)       # a drawing (PIL image or array) -> (784,), as MNIST looks
     >>> print(registry.model_card("sparse-d32"))   # the card in Markdown, Hugging Face style
 
+Models kept from the demo's Train tab: `registry.available(user=True)`, `registry.get("sparse", d=32, user=True)`.
+
 Weights come from `$AE_ZOO_WEIGHTS`, else a checkout's `weights/`, else the copy shipped inside the
 installed package (`checkpoint.default_weights_dir`), as written by `python train_all.py`.
 """
@@ -51,10 +53,19 @@ def variants() -> list[str]:
     return variant_names()
 
 
-def available(weights_dir: str | Path | None = None) -> list[tuple[str, int]]:
-    """Sorted (variant, d) pairs that have weights and a card in the weights directory."""
-    weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()
-    return checkpoint.available(weights_dir)
+def _weights_dir(weights_dir: str | Path | None, user: bool) -> Path:
+    if weights_dir is not None:
+        return Path(weights_dir)
+    return checkpoint.user_weights_dir() if user else checkpoint.default_weights_dir()
+
+
+def available(weights_dir: str | Path | None = None, *, user: bool = False) -> list[tuple[str, int]]:
+    """Sorted (variant, d) pairs that have weights and a card in the weights directory.
+
+    user=True: the models kept from the demo's Train tab (`checkpoint.user_weights_dir()`); their
+    cards say `"user_trained": true`.
+    """
+    return checkpoint.available(_weights_dir(weights_dir, user))
 
 
 def _check(name: str, d: int, weights_dir: Path) -> None:
@@ -70,17 +81,18 @@ def _check(name: str, d: int, weights_dir: Path) -> None:
     raise UnknownModelError(f"no trained model {name!r} with d={d} in {weights_dir}; trained: {trained}; {hint}")
 
 
-def get(name: str, d: int, *, weights_dir: str | Path | None = None, device: str | torch.device = "cpu") -> AutoEncoder:
-    """The trained `name` autoencoder with latent size d, in eval mode on `device`."""
-    weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()
+def get(name: str, d: int, *, weights_dir: str | Path | None = None, device: str | torch.device = "cpu",
+        user: bool = False) -> AutoEncoder:
+    """The trained `name` autoencoder with latent size d, in eval mode on `device` (user=True: the one you kept)."""
+    weights_dir = _weights_dir(weights_dir, user)
     _check(name, d, weights_dir)
     model, _ = checkpoint.load(weights_dir, name, d, device=device)
     return model
 
 
-def card(name: str, d: int, *, weights_dir: str | Path | None = None) -> dict:
-    """The model card of the trained `name` autoencoder with latent size d."""
-    weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()
+def card(name: str, d: int, *, weights_dir: str | Path | None = None, user: bool = False) -> dict:
+    """The model card of the trained `name` autoencoder with latent size d (user=True: the one you kept)."""
+    weights_dir = _weights_dir(weights_dir, user)
     _check(name, d, weights_dir)
     return checkpoint.read_card(checkpoint.paths(weights_dir, name, d)[1])
 

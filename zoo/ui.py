@@ -46,6 +46,9 @@ CSS = """
 .zoo-strip-label { font-size: var(--text-sm); }
 .zoo-neighbours { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6px; margin-bottom: 12px; }
 .zoo-neighbours figure { margin: 0; }
+.zoo-units { display: grid; grid-template-columns: repeat(16, 1fr); gap: 3px; max-width: 960px; }
+.zoo-curves { width: 100%; max-width: 560px; height: auto; }
+.zoo-units img { image-rendering: pixelated; width: 100%; height: auto; display: block; }
 .zoo-neighbours figcaption { font-size: var(--text-xs); color: var(--body-text-color-subdued); }
 """  # demo.py passes it to launch
 DEFAULT_REPORT = Path(__file__).resolve().parent.parent / "docs" / "REPORT.md"  # what `python -m zoo.report` writes
@@ -268,14 +271,16 @@ def blank_canvas() -> dict:
 def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits):
     """The Zoo tab, inside a gr.Blocks: draw, add noise, every model's reconstruction.
 
-    Returns (the sketchpad, the State of the test digit last placed on it): the other tabs' input.
+    Returns (the sketchpad, the State of the test digit last placed on it, the variants' and the d
+    values' pickers): the other tabs' input, and the pickers a kept model joins.
     """
     variant_names = sorted({name for name, _ in models})
     latent_dims = sorted({d for _, d in models})
 
     def run(sketch, digit_index, noise_amplitude, seed, variants, dims):
         result = update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, dims)
-        return render(*result, columns=len({int(d) for d in dims or []} & set(latent_dims)))
+        # `models` may have grown since the page was built (a model kept in the Train tab).
+        return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}))
 
     digit_index = gr.State(None)
     with gr.Tab("Zoo", id="zoo"):
@@ -331,4 +336,4 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
     sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
     random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
-    return sketch, digit_index
+    return sketch, digit_index, pick_variants, pick_dims

@@ -1,0 +1,93 @@
+"""The Train tab as a person and a program use it: the real server, real Chromium, the streaming /train API."""
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_api_streams_every_epoch_and_refuses_bad_settings(server):
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(server, verbose=False)
+    job = client.submit(variant="sparse", d=4, epochs=2, learning_rate=0.01, l1_warmup_epochs=1.0, api_name="/train")
+    statuses = [outputs[0] for outputs in job]
+    epochs = [int(m.group(1)) for s in statuses for m in [re.search(r"epoch (\d+) of 2", s)] if m]
+    assert epochs[:2] == [1, 2]  # a live update per epoch, as it ends
+    assert "exactly zero" in statuses[-1] and "Training finished** after 2 epoch(s)" in statuses[-1]
+    refused = {"d": dict(d=0), "epochs": dict(epochs=500), "learning rate": dict(learning_rate=-1.0),
+               "variant": dict(variant="vae"), "hyperparameter": dict(l1_weight=-1.0)}
+    for case, change in refused.items():
+        settings = {**dict(variant="sparse", d=4, epochs=2, learning_rate=0.01), **change}
+        with pytest.raises(AppError) as info:
+            client.predict(**settings, api_name="/train")
+        assert "Traceback" not in str(info.value) and len(str(info.value).splitlines()) == 1, case
+
+
+def test_train_watch_keep_and_compare_in_chromium(server, chromium, user_zoo, tmp_path):
+    """A person trains plain d=8 for 2 epochs, sees the curve and the units, keeps it, and finds it in the
+    Zoo tab beside the shipped models; its card is in the user zoo, marked user-trained."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = chromium(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page.goto(server)
+        page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
+        page.get_by_role("tab", name="Train").click()
+        page.locator("#train-variant input").click()
+        page.get_by_role("option", name="plain", exact=True).click()
+        page.wait_for_function("document.querySelector('#train-epochs input').value === '12'", timeout=10000)
+        hidden = page.locator("#train-l1_weight").is_visible()  # a sparse field, hidden for plain
+        page.locator("#train-d input").fill("8")
+        page.locator("#train-epochs input").fill("2")
+        page.locator("#train-start").click()
+        page.wait_for_function("document.querySelector('#train-status').innerText.includes('Training finished')",
+                               timeout=180000)
+        status = page.locator("#train-status").inner_text()
+        curve = page.locator("#train-curves img").get_attribute("src")
+        units = page.locator("#train-units img").count()
+        page.screenshot(path=str(tmp_path / "train.png"), full_page=True)
+        page.locator("#train-keep").click()
+        page.wait_for_function("document.querySelector('#train-kept').innerText.includes('Kept')", timeout=60000)
+        kept = page.locator("#train-kept").inner_text()
+        page.get_by_role("tab", name="Zoo").click()
+        page.locator("#random-digit").click()
+        page.wait_for_function("[...document.querySelectorAll('#reconstructions .caption-label')]"
+                               ".some(e => e.innerText.startsWith('plain (yours) d=8 · MSE'))", timeout=30000)
+        captions = page.locator("#reconstructions .caption-label").all_inner_texts()
+        browser.close()
+    assert not hidden and "plain d=8: epoch 2 of 2" in status and curve.startswith("data:image/png;base64,")
+    assert units == 8 and "Kept plain (yours) d=8" in kept
+    assert "plain d=16 · MSE" in " ".join(captions)  # side by side with the shipped models
+    card = json.loads((user_zoo / "plain-d8.json").read_text())
+    assert card["user_trained"] and card["epochs"] == 2 and card["latent_dim"] == 8
+    print(f"screenshot: {tmp_path / 'train.png'}")
+
+
+def test_one_training_at_a_time_the_second_waits_in_the_queue(server):
+    import time
+
+    from gradio_client import Client
+    from gradio_client.utils import Status
+
+    first, second = (Client(server, verbose=False) for _ in range(2))
+    running = first.submit(variant="plain", d=4, epochs=2, learning_rate=0.01, api_name="/train")
+    while not running.outputs():  # the first training has started
+        time.sleep(0.1)
+    waiting = second.submit(variant="plain", d=4, epochs=1, learning_rate=0.01, api_name="/train")
+    seen = set()
+    while not waiting.done():
+        status = waiting.status()
+        seen.add(status.code)
+        if status.code == Status.IN_QUEUE:
+            assert status.rank is not None and not running.done()  # it waits while the first one trains
+        if waiting.outputs():
+            break
+        time.sleep(0.05)
+    assert Status.IN_QUEUE in seen
+    assert running.done() or "Training finished" in running.outputs()[-1][0]  # its turn came after the first's end
+    waiting.result()

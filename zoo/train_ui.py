@@ -1,0 +1,237 @@
+"""The demo's Train tab: train an autoencoder live, watch it learn, keep it beside the shipped zoo.
+
+The computation is `zoo.live`. One training runs at a time per server (others wait in Gradio's
+queue, which shows them their place); a job is capped in epochs and wall time (`live.LIMITS`);
+Stop ends it before the next step, keeping the last finished epoch. A kept model is written to the
+user zoo (`checkpoint.user_weights_dir()`) and joins the other tabs' pickers as "<variant> (yours)".
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import inspect
+import io
+import threading
+from dataclasses import dataclass
+
+import gradio as gr
+import torch
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from zoo import checkpoint, live
+from zoo.model import AutoEncoder
+from zoo.showcase import upscale
+from zoo.ui import picture_html
+from zoo.variants import get_variant, variant_names
+
+CURVES = ("train loss", "test MSE", "MSE at noise 0.5")
+
+
+@dataclass
+class Pickers:
+    """The other tabs' model pickers, refreshed when a model is kept."""
+
+    variants: gr.CheckboxGroup  # the Zoo tab's variants
+    dims: gr.CheckboxGroup  # the Zoo tab's d values
+    explore_model: gr.Dropdown
+    explore_walk: gr.CheckboxGroup
+
+
+class Trainings:
+    """The server's one training slot: the job running (or last run), and who started it."""
+
+    def __init__(self):
+        self.job: live.LiveTraining | None = None
+        self.lock = threading.Lock()
+
+
+def _picture(x: torch.Tensor, alt: str) -> str:
+    return picture_html(upscale(x.reshape(28, 28).numpy(), 1), alt)
+
+
+def units_html(units: torch.Tensor, d: int) -> str:
+    shown = f"the first {len(units)} of {d}" if len(units) < d else f"all {d}"
+    cells = "".join(_picture(u, f"unit {i}") for i, u in enumerate(units))
+    return (f'<p class="zoo-label">What each unit draws ({shown}; grey: no change, light: more ink, dark: less)</p>'
+            f'<div class="zoo-units">{cells}</div>')
+
+
+def reconstructions_html(originals: torch.Tensor, reconstructions: torch.Tensor) -> str:
+    cells = "".join(_picture(x, "test digit") for x in originals)
+    cells += "".join(_picture(x, "reconstruction") for x in reconstructions)
+    return ('<p class="zoo-label">Fixed test digits (top) and their reconstructions now (bottom)</p>'
+            f'<div class="zoo-units" style="grid-template-columns: repeat({len(originals)}, 1fr)">{cells}</div>')
+
+
+def curves_html(snapshots: list[live.Snapshot], sparse: bool = False) -> str:
+    """Train loss, test MSE and MSE at noise 0.5 per epoch, on a log scale, as an inline PNG; for a code
+    that can be exactly zero (`sparse`), also the share of zero entries on a second axis."""
+    fig = Figure(figsize=(5.2, 3.0), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    epochs = [s.epoch for s in snapshots]
+    for name, values in zip(CURVES, zip(*[(s.train_loss, s.test_mse, s.noisy_mse) for s in snapshots])):
+        ax.plot(epochs, values, marker="o", markersize=3, label=name)
+    ax.set(yscale="log", xlabel="epoch", title="Loss and error per epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.grid(alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if sparse and snapshots:
+        right = ax.twinx()
+        handles += right.plot(epochs, [100 * s.zero_fraction for s in snapshots], color="tab:purple", linestyle="--",
+                              marker="s", markersize=3)
+        labels.append("zero code entries (%, right)")
+        right.set_ylim(0, 100)
+    if snapshots:
+        ax.legend(handles, labels, fontsize=8)
+        ax.set_xlim(0.5, max(snapshots[0].epochs, 2) + 0.5)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return f'<img class="zoo-curves" alt="loss and error per epoch" src="data:image/png;base64,{data}">'
+
+
+def status_line(s: live.Snapshot, variant: str, d: int, sparse: bool) -> str:
+    line = (f"**{html.escape(variant)} d={d}: epoch {s.epoch} of {s.epochs}** ({s.seconds:.0f} s). Train loss "
+            f"{s.train_loss:.5f}, test MSE {s.test_mse:.5f}, MSE at noise 0.5 {s.noisy_mse:.5f}")
+    if sparse:
+        line += f"; {s.zero_fraction:.1%} of code entries exactly zero, {s.dead_units} dead units"
+    return line + f" (noise and sparsity on the first {live.PROBE_IMAGES:,} test images)."
+
+
+def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers: Pickers,
+                    trainings: Trainings | None = None) -> None:
+    """The Train tab, inside a gr.Blocks. `models` is the demo's dict: a kept model is added to it."""
+    trainings = trainings or Trainings()
+    names = variant_names()
+    fields: dict[str, float] = {}  # every variant's hyperparameters, one form field per name
+    for name in names:
+        for field, default in live.hyperparameters(name).items():
+            fields.setdefault(field, default)
+    default_variant = "sparse" if "sparse" in names else names[0]
+
+    def defaults(variant: str) -> tuple[int, float, dict]:
+        """(epochs, learning rate, hyperparameters) of the variant's shipped recipe."""
+        config = get_variant(variant).default_train_config
+        return min(config.epochs, live.LIMITS.max_epochs), config.learning_rate, live.hyperparameters(variant)
+
+    def form_for(variant: str):
+        """The form for another variant: its recipe's values, its own fields shown, the rest hidden."""
+        epoch_count, rate, own = defaults(variant)
+        return [gr.Number(value=epoch_count), gr.Number(value=rate),
+                *[gr.Number(value=own.get(field, default), visible=field in own) for field, default in fields.items()]]
+
+    with gr.Tab("Train", id="train"):
+        gr.Markdown("Train your own autoencoder on MNIST's 60,000 training images and watch it learn. Every "
+                    "setting starts at the shipped recipe's value. One training runs at a time on this server "
+                    f"(others wait their turn); at most {live.LIMITS.max_epochs} epochs and "
+                    f"{live.LIMITS.max_seconds:.0f} s each. **Keep** saves it to your zoo: it then appears in "
+                    "the Zoo and Explore tabs as *variant (yours)*.")
+        with gr.Row():
+            variant = gr.Dropdown(names, value=default_variant, label="Variant", elem_id="train-variant")
+            latent_dim = gr.Number(value=32, precision=0, minimum=1, maximum=live.LIMITS.max_latent_dim,
+                                   label="d (code size)", elem_id="train-d")
+            epoch_count, rate, own = defaults(default_variant)
+            epochs = gr.Number(value=epoch_count, precision=0, minimum=1, maximum=live.LIMITS.max_epochs,
+                               label="Epochs", elem_id="train-epochs")
+            learning_rate = gr.Number(value=rate, label="Peak learning rate", elem_id="train-lr")
+        with gr.Row():
+            values = [gr.Number(value=own.get(field, default), visible=field in own, label=field,
+                                elem_id=f"train-{field}") for field, default in fields.items()]
+        with gr.Row():
+            start = gr.Button("Train", variant="primary", elem_id="train-start")
+            stop = gr.Button("Stop", elem_id="train-stop")
+            keep = gr.Button("Keep this model", elem_id="train-keep")
+        status = gr.Markdown("", elem_id="train-status")
+        with gr.Row():
+            curves = gr.HTML(curves_html([]), elem_id="train-curves")
+            pictures = gr.HTML(elem_id="train-reconstructions")
+        units = gr.HTML(elem_id="train-units")
+        kept = gr.Markdown("", elem_id="train-kept")
+
+    private = {"api_visibility": "private"}
+    variant.change(form_for, variant, [epochs, learning_rate, *values], **private)
+
+    def run(request: gr.Request, variant_name, d, epoch_count, rate, *field_values):
+        """Train with these settings; yields the live view after every epoch."""
+        chosen = {f: v for f, v in zip(fields, field_values) if f in live.hyperparameters(str(variant_name))} \
+            if variant_name in names else {}
+        try:
+            spec, d, config = live.settings(str(variant_name), d, epoch_count, rate, chosen)
+        except ValueError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        from zoo.data import load_mnist
+
+        train_x, _ = load_mnist("train")
+        test_x, _ = digits.all()
+        job = live.LiveTraining(spec, d, config, train_x, test_x, owner=request.session_hash if request else "")
+        with trainings.lock:
+            trainings.job = job
+        job.start()
+        yield (f"**{spec.name} d={d}: training...** (the first epoch's numbers come after it ends)",
+               curves_html([]), "", "", "")
+        shown = test_x[:live.SHOWN_DIGITS]
+        seen = []
+        zeros = spec.encoder_activation in ("relu", "jumprelu")  # a code that can be exactly zero
+        for snap in job.snapshots():
+            seen.append(snap)
+            yield (status_line(snap, spec.name, d, zeros), curves_html(seen, zeros),
+                   reconstructions_html(shown, snap.reconstructions), units_html(snap.units, d), "")
+        if job.error:
+            raise gr.Error(job.error, print_exception=False)
+        ending = {None: "finished", "you": "stopped by you", "the time limit": "stopped by the time limit"}[job.stopped_by]
+        last = (status_line(seen[-1], spec.name, d, zeros)
+                if seen else f"**{spec.name} d={d}**: no epoch finished.")
+        yield (last + f" **Training {ending}** after {len(seen)} epoch(s), {job.seconds:.0f} s"
+               + (": press *Keep this model* to add it to your zoo." if seen else "."),
+               curves_html(seen, zeros), gr.skip(), gr.skip(), "")
+
+    # The API's /train names its parameters after the form's fields, not param_4, param_5, ...
+    run.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=kind)
+         for name, kind in (("request", gr.Request), ("variant", str), ("d", int), ("epochs", int),
+                            ("learning_rate", float))]
+        + [inspect.Parameter(field, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=float) for field in fields])
+    # One training at a time per server: a second person's Train waits in the queue (Gradio shows its place).
+    start.click(run, [variant, latent_dim, epochs, learning_rate, *values], [status, curves, pictures, units, kept],
+                api_name="train", concurrency_limit=1, concurrency_id="train")
+
+    def stop_job(request: gr.Request):
+        job = trainings.job
+        if job is None or job.done.is_set():
+            return "Nothing is training."
+        if request is not None and job.owner and job.owner != request.session_hash:
+            raise gr.Error("Someone else's training is running; only they can stop it.", print_exception=False)
+        job.stop()
+        return "Stopping after the current step; the last finished epoch is kept."
+
+    stop.click(stop_job, None, kept, concurrency_limit=None, **private)
+
+    def keep_job(zoo_variants, zoo_dims, explore_walk, request: gr.Request):
+        job = trainings.job
+        if job is None:
+            raise gr.Error("Train a model first.", print_exception=False)
+        if request is not None and job.owner and job.owner != request.session_hash:
+            raise gr.Error("That model is someone else's training.", print_exception=False)
+        try:
+            card = job.keep()
+        except ValueError as e:
+            raise gr.Error(str(e), print_exception=False) from None
+        name, d = live.user_label(card["variant"]), card["latent_dim"]
+        model, _ = checkpoint.load(checkpoint.user_weights_dir(), card["variant"], d)
+        models[(name, d)] = model
+        label = f"{name} d={d}"
+        all_variants = sorted({n for n, _ in models})
+        all_dims = sorted({k for _, k in models})
+        labels = [f"{n} d={k}" for n, k in sorted(models)]
+        message = (f"Kept **{label}** (test MSE {card['metrics']['test_mse']:.5f}, {card['epochs']} epochs) in "
+                   f"`{checkpoint.user_weights_dir()}`. It is now in the Zoo tab (row *{name}*) and in Explore.")
+        return (message,
+                gr.CheckboxGroup(choices=all_variants, value=sorted(set(zoo_variants or []) | {name})),
+                gr.CheckboxGroup(choices=all_dims, value=sorted(set(zoo_dims or []) | {d})),
+                gr.Dropdown(choices=labels),
+                gr.CheckboxGroup(choices=labels, value=sorted(set(explore_walk or []) | {label})))
+
+    keep.click(keep_job, [pickers.variants, pickers.dims, pickers.explore_walk],
+               [kept, pickers.variants, pickers.dims, pickers.explore_model, pickers.explore_walk], **private)
