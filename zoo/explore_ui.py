@@ -13,10 +13,10 @@ import math
 import threading
 
 import gradio as gr
-import numpy as np
 import torch
 
 from zoo import explore
+from zoo.analysis import model_label
 from zoo.model import INPUT_DIM, AutoEncoder
 from zoo.sketch import SketchError
 from zoo.showcase import upscale
@@ -28,10 +28,6 @@ NEIGHBOURS_SHOWN = 8
 SLIDER_COLUMNS = 4
 DEFAULT_STEPS = 7
 FROM_INPUT = "your input"
-
-
-def model_label(variant: str, latent_dim: int) -> str:
-    return f"{variant} d={latent_dim}"
 
 
 class Atlases:
@@ -152,7 +148,8 @@ def code_message(key: tuple[str, int], h: torch.Tensor) -> str:
     if key[0] == "sparse" or zero:
         return (f"**{model_label(*key)}**: {zero} of {len(h)} units of this code are exactly zero (their sliders "
                 "say *off*). Move a slider to change one unit; the picture is decoded from the sliders.")
-    return f"**{model_label(*key)}**: {len(h)} units. Move a slider to change one unit; the picture is decoded from the sliders."
+    return (f"**{model_label(*key)}**: {len(h)} units. Move a slider to change one unit; the picture is decoded "
+            "from the sliders.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,14 +179,14 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
     def endpoint(choice: str, x: torch.Tensor, pick: int) -> tuple[torch.Tensor, str]:
         return (x, "your input") if choice == FROM_INPUT else test_digit(choice, pick)
 
-    def code_outputs(key, h: torch.Tensor, zero_marked: torch.Tensor):
-        """Slider updates for code h (hidden past d), the decoded picture and the message."""
+    def code_outputs(key, h: torch.Tensor):
+        """Slider updates for code h (hidden past d; its exact zeros marked off), the picture, the message, h."""
         atlas = atlases.atlas(key)
         updates = []
         for i in range(most_units):
             if i < len(h):
                 low, high = atlas.slider_range(i, float(h[i]))
-                off = " · off" if bool(zero_marked[i]) else ""
+                off = " · off" if float(h[i]) == 0.0 else ""
                 updates.append(gr.Slider(minimum=math.floor(low * 1000) / 1000, maximum=math.ceil(high * 1000) / 1000,
                                          value=round(float(h[i]), 3), label=f"h{i}{off}", visible=True))
             else:
@@ -220,8 +217,8 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
         atlas = atlases.atlas(key)
         h = atlas.encode(x)
         the_map, neighbour_lists = neighbourhood(key, x)
-        return [x, labelled("Input as the models see it", picture(x, "input")), f"Input: {source}.", *code_outputs(key, h, h == 0), the_map, neighbour_lists,
-                interpolation(walk_labels, x, start, end, pick, steps)]
+        return [x, labelled("Input as the models see it", picture(x, "input")), f"Input: {source}.",
+                *code_outputs(key, h), the_map, neighbour_lists, interpolation(walk_labels, x, start, end, pick, steps)]
 
     with gr.Tab("Explore", id="explore") as tab:
         gr.Markdown("Look inside the codes h. The input is the Zoo tab's canvas (drawing or test digit); it is "
@@ -298,7 +295,7 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
             return [gr.skip()] * len(code_parts)
         key = parse_label(models, label)
         h = atlases.atlas(key).encode(x)
-        return code_outputs(key, h, h == 0)
+        return code_outputs(key, h)
 
     reset.click(reset_code, [pick_model, current], code_parts, **private)
 
@@ -306,7 +303,7 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
         key = parse_label(models, label)
         chosen = whole(unit_number, "Unit", 0, key[1] - 1)
         h = atlases.atlas(key).alone(chosen)
-        return code_outputs(key, h, h == 0)
+        return code_outputs(key, h)
 
     alone.click(unit_alone, [pick_model, unit], code_parts, **private)
 

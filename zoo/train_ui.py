@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from zoo import checkpoint, live
+from zoo.analysis import model_label
 from zoo.model import AutoEncoder
 from zoo.showcase import upscale
 from zoo.ui import picture_html
@@ -221,10 +222,10 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
         name, d = live.user_label(card["variant"]), card["latent_dim"]
         model, _ = checkpoint.load(checkpoint.user_weights_dir(), card["variant"], d)
         models[(name, d)] = model
-        label = f"{name} d={d}"
+        label = model_label(name, d)
         all_variants = sorted({n for n, _ in models})
         all_dims = sorted({k for _, k in models})
-        labels = [f"{n} d={k}" for n, k in sorted(models)]
+        labels = [model_label(*key) for key in sorted(models)]
         message = (f"Kept **{label}** (test MSE {card['metrics']['test_mse']:.5f}, {card['epochs']} epochs) in "
                    f"`{checkpoint.user_weights_dir()}`. It is now in the Zoo tab (row *{name}*) and in Explore.")
         return (message,

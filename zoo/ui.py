@@ -318,10 +318,13 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
     outputs = [clean, noisy, gallery, codes, message]
 
-    def pick_random():
+    def pick_random(noise_amplitude, seed, variants, dims):
+        """A random test digit on the canvas, and the page's outputs for it, in one event: a second event
+        chained after it read the editor's value before the editor had taken the digit (seen in Chromium)."""
         index = int(np.random.default_rng().integers(len(digits)))
         x, _ = digits.get(index)
-        return index, {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
+        canvas = {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
+        return index, canvas, *run(canvas, index, noise_amplitude, seed, variants, dims)
 
     private = {"api_visibility": "private"}
     # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
@@ -329,11 +332,11 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     for control in (seed, pick_variants, pick_dims):
         control.change(run, inputs, outputs, trigger_mode="always_last", **private)
     # Strokes fire `input`; the clear button `clear`. A programmatic update (the random digit)
-    # fires neither here, so the click runs the update itself. update() decides from the canvas
+    # fires neither, so the click computes the page's outputs itself. update() decides from the canvas
     # whether it still shows the test digit, so no event needs to reset digit_index.
     sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
     sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
-    random_digit.click(pick_random, None, [digit_index, sketch], **private).then(run, inputs, outputs, **private)
+    random_digit.click(pick_random, inputs[2:], [digit_index, sketch, *outputs], **private)
     return sketch, digit_index, pick_variants, pick_dims
