@@ -69,11 +69,14 @@ def test_a_killed_run_resumes_without_half_written_files(tmp_path, mnist_test):
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert not (tmp_path / "sparse-d8.json").exists()
-    assert registry.available(tmp_path) == [("plain", 8)]
+    # Killed once the first model was written; the second trains beside it in the other worker and
+    # may have been written in the same moment (seen once in a fresh clone): whatever is listed is whole.
+    written = registry.available(tmp_path)
+    assert ("plain", 8) in written and set(written) <= {("plain", 8), ("sparse", 8)}
 
     out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert statuses(out) == {("plain", 8): "already trained", ("sparse", 8): "trained"}
+    assert statuses(out) == {key: "already trained" if key in written else "trained"
+                             for key in [("plain", 8), ("sparse", 8)]}
     assert registry.available(tmp_path) == [("plain", 8), ("sparse", 8)]
     registry.get("sparse", d=8, weights_dir=tmp_path)
 
