@@ -25,8 +25,8 @@ import sys
 import time
 
 import torch
+from demo_browser import CHROMIUM, p95
 
-CHROMIUM = "/usr/bin/chromium"
 MODEL = ("sparse", 32)
 
 BARE_APP = """
@@ -76,11 +76,6 @@ def timed(function, runs: int) -> tuple[float, float]:
         function()
         times.append(1000 * (time.perf_counter() - start))
     return statistics.median(times), max(times)
-
-
-def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(0.95 * len(values)))]
 
 
 def function_only(runs: int) -> list[tuple[str, float, float]]:

@@ -23,14 +23,10 @@ import threading
 import time
 
 import httpx
+from demo_browser import p95
 from demo_load import call, canvas_png, serve, upload
 
 SETTINGS = dict(variant="sparse", d=32, epochs=14, learning_rate=0.012, l1_warmup_epochs=5.0)
-
-
-def p95(values: list[float]) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(0.95 * len(values)))]
 
 
 def zoo_calls(base: str, sketch: dict, count: int | None, until: threading.Event | None):
