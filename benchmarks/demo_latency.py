@@ -23,7 +23,7 @@ from PIL import Image
 
 from zoo import registry
 from zoo.data import load_mnist
-from zoo.showcase import compare
+from zoo.comparison import compare
 from zoo.sketch import preprocess_sketch
 from zoo.ui import CANVAS, update
 

@@ -12,7 +12,8 @@ import sys
 import torch
 
 from zoo.data import load_mnist
-from zoo.engine import TrainConfig, build_model, train
+from zoo.config import TrainConfig
+from zoo.engine import train
 from zoo.variants import get_variant
 from zoo import metrics
 
@@ -27,7 +28,7 @@ def main() -> None:
     test_x, _ = load_mnist("test")
     variant = get_variant(name, **variant_overrides)
     config = TrainConfig(**train_overrides)
-    model = build_model(variant, d, config.seed)
+    model = variant.build(d, seed=config.seed)
     result = train(model, variant, train_x, test_x, config, progress=False)
     ev = metrics.evaluate(model, test_x)
     print(f"{name} d={d} {train_overrides} {variant_overrides} test_mse={ev['test_mse']:.5f} "

@@ -36,9 +36,10 @@ from peaks import describe, matmul_peaks
 from zoo.registry import LATENT_DIMS
 from zoo import metrics
 from zoo.data import default_root, ensure_mnist, load_mnist
-from zoo.engine import TrainConfig, build_model, train
+from zoo.config import TrainConfig
+from zoo.engine import train
 from zoo.model import parameter_count
-from zoo.runtime import resolve_device
+from zoo.hardware import resolve_device
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import mse_loss
 
@@ -55,7 +56,7 @@ def typical_loop(epochs: int, num_workers: int, device: torch.device, test_x: to
     loader = DataLoader(dataset, batch_size=64, shuffle=True, num_workers=num_workers,
                         generator=torch.Generator().manual_seed(0), persistent_workers=num_workers > 0)
     variant = get_variant("plain")
-    model = build_model(variant, LATENT_DIM, seed=0).to(device)
+    model = variant.build(LATENT_DIM, seed=0).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=epochs * len(loader), pct_start=0.3)
     times = []
@@ -79,7 +80,7 @@ def engine_loop(epochs: int, batch_size: int | None, device: torch.device, train
                 precision: str | None = None):
     """zoo.engine.train on plain d=32; None keeps the default batch size or precision."""
     variant = get_variant("plain")
-    model = build_model(variant, LATENT_DIM, seed=0)
+    model = variant.build(LATENT_DIM, seed=0)
     default = variant.default_train_config
     config = dataclasses.replace(default, epochs=epochs, batch_size=batch_size or default.batch_size,
                                  fused_adam=fused_adam, precision=precision or default.precision)

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 
 from zoo import analysis
-from zoo.engine import build_model
+
 from zoo.model import AutoEncoder, ModelConfig, parameter_count
 from zoo.variants import get_variant
 
@@ -42,7 +42,7 @@ def test_parameter_formula_is_linear_in_d_and_matches_the_tensors(hidden):
 def test_parameter_formula_of_the_course_and_of_the_zoo():
     assert analysis.parameter_formula(ModelConfig(latent_dim=4)) == (1569, 784)
     assert analysis.parameter_formula(ModelConfig(latent_dim=4, hidden_dims=(256,))) == (513, 402_704)
-    rows = analysis.parameter_table({("plain", 32): build_model(get_variant("plain"), 32, seed=0)})
+    rows = analysis.parameter_table({("plain", 32): get_variant("plain").build(32, seed=0)})
     assert rows[0]["formula"] == rows[0]["measured"] == 513 * 32 + 402_704
     assert rows[0]["layers"] == [784, 256, 32, 256, 784]
 
@@ -100,7 +100,7 @@ def test_unit_images_of_a_single_layer_decoder_are_its_columns(hidden):
 
 
 def test_unit_images_of_a_deep_model_decode_one_unit_and_leave_dead_ones_blank(small):
-    model = build_model(get_variant("sparse"), 8, seed=0).eval()
+    model = get_variant("sparse").build(8, seed=0).eval()
     with torch.no_grad():
         model.code_layer.bias[:] += 1.0  # units fire above the JumpReLU threshold on most images...
         model.code_layer.bias[3] = -1e6  # ...but unit 3, which never fires

@@ -6,13 +6,13 @@ import torch
 
 import registry
 from zoo import checkpoint
-from zoo.engine import build_model
+
 from zoo.model import parameter_count
 from zoo.variants import get_variant
 
 
 def _save(weights_dir, name="plain", d=16):
-    model = build_model(get_variant(name), d, seed=1)
+    model = get_variant(name).build(d, seed=1)
     card = {"variant": name, "latent_dim": d, "model_config": dataclasses.asdict(model.config),
             "parameter_count": parameter_count(model.config)}
     checkpoint.save(model, card, weights_dir)

@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from zoo.engine import NonFiniteLossError, TrainConfig, build_model, train
+from zoo.config import TrainConfig
+from zoo.engine import NonFiniteLossError, train
 from zoo.variants import get_variant
 
 
@@ -13,7 +14,7 @@ def small(mnist_train, mnist_test):
 
 def test_one_step_changes_every_parameter(small):
     variant = get_variant("plain")
-    model = build_model(variant, 16, seed=0)
+    model = variant.build(16, seed=0)
     before = [p.detach().clone() for p in model.parameters()]
     train(model, variant, small[0][:128], small[1], TrainConfig(epochs=1, batch_size=128), device="cpu", progress=False)
     assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
@@ -22,7 +23,7 @@ def test_one_step_changes_every_parameter(small):
 @pytest.mark.parametrize("name", ["plain", "denoising", "sparse"])
 def test_loss_falls_on_a_small_batch(small, name):
     variant = get_variant(name)
-    model = build_model(variant, 32, seed=0)
+    model = variant.build(32, seed=0)
     result = train(model, variant, small[0], small[1], TrainConfig(epochs=8, batch_size=64, learning_rate=3e-3),
                    device="cpu", progress=False)
     mse = [row["test_mse"] for row in result.history]
@@ -34,7 +35,7 @@ def test_same_seed_same_weights(small):
     variant = get_variant("denoising")
     models = []
     for _ in range(2):
-        model = build_model(variant, 16, seed=3)
+        model = variant.build(16, seed=3)
         train(model, variant, small[0][:256], small[1], TrainConfig(epochs=2, seed=3), device="cpu", progress=False)
         models.append(model)
     assert all(torch.equal(a, b) for a, b in zip(models[0].parameters(), models[1].parameters()))
@@ -42,7 +43,7 @@ def test_same_seed_same_weights(small):
 
 def test_nan_loss_stops_with_a_clear_error_and_keeps_last_good_weights(small):
     variant = get_variant("plain")
-    model = build_model(variant, 16, seed=0)
+    model = variant.build(16, seed=0)
     corrupt = small[0].clone()
     corrupt[100, 5] = float("nan")  # one bad pixel poisons the loss, then every weight
     initial = [p.detach().clone() for p in model.parameters()]
@@ -63,7 +64,7 @@ def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
     variant = get_variant("plain")
     final, rows = {}, []
     for precision in ("float32", "bfloat16"):
-        model = build_model(variant, 16, seed=0)
+        model = variant.build(16, seed=0)
         result = train(model, variant, small[0], small[1], TrainConfig(epochs=3, batch_size=64, precision=precision),
                        device="cpu", progress=False, on_epoch=rows.append)
         assert all(p.dtype == torch.float32 for p in model.parameters())  # autocast leaves the weights float32
@@ -76,7 +77,7 @@ def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
 
 def test_stop_ends_mid_epoch_with_the_last_finished_epochs_weights(small):
     variant = get_variant("plain")
-    model = build_model(variant, 16, seed=0)
+    model = variant.build(16, seed=0)
     after_epoch_one, steps = {}, []
 
     def on_epoch(row):

@@ -4,12 +4,12 @@ import pytest
 import torch
 
 from zoo import metrics
-from zoo.engine import build_model
+
 from zoo.variants import get_variant
 
 
 def test_codes_are_the_models_codes_in_batches_and_keep_its_mode():
-    model = build_model(get_variant("sparse"), 8, seed=0).train()
+    model = get_variant("sparse").build(8, seed=0).train()
     x = torch.rand(25, 784, generator=torch.Generator().manual_seed(0))
     h = metrics.codes(model, x, batch_size=10)
     assert h.shape == (25, 8) and model.training
@@ -31,7 +31,7 @@ def test_noisy_copies_draw_the_noise_once_and_equal_noisy_copy():
 
 
 def test_code_sparsity_counts_zeros_active_and_dead_units():
-    model = build_model(get_variant("sparse"), 4, seed=0)
+    model = get_variant("sparse").build(4, seed=0)
     with torch.no_grad():
         model.code_layer.bias[:] = torch.tensor([1e6, 1e6, -1e6, -1e6])  # two always on, two dead
     stats = metrics.code_sparsity(model, torch.rand(50, 784))

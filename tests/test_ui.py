@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zoo.engine import build_model
+
 from zoo.sketch import preprocess_sketch
 import gradio as gr
 from PIL import Image
@@ -13,7 +13,7 @@ from zoo.variants import get_variant
 
 @pytest.fixture(scope="module")
 def models():
-    return {(name, d): build_model(get_variant(name), d, seed=0).eval() for name in ("plain", "sparse") for d in (16, 32)}
+    return {(name, d): get_variant(name).build(d, seed=0).eval() for name in ("plain", "sparse") for d in (16, 32)}
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import dataclasses
 import pytest
 import torch
 
-from zoo.engine import build_model
+
 from zoo.variants import VARIANTS, get_variant, register, variant_names
 from zoo.variants.base import Variant
 
@@ -28,7 +28,7 @@ def test_a_new_variant_is_one_class():
 
     try:
         variant = get_variant("test-scaled", scale=3.0)
-        model = build_model(variant, 8, seed=0)
+        model = variant.build(8, seed=0)
         loss, terms = variant.training_loss(model, torch.rand(4, 784), torch.Generator(), epoch=0.0)
         assert set(terms) == {"reconstruction", "code_energy"}
         assert loss.item() == pytest.approx(sum(t.item() for t in terms.values()))
@@ -61,7 +61,7 @@ def test_sparse_l1_schedule_ramps_linearly_then_holds():
 
 def test_sparse_loss_terms_are_the_formula():
     variant = get_variant("sparse", l1_weight=1e-2, l1_start_weight=1e-2, l2_weight=1e-3, hidden_dims=())
-    model = build_model(variant, 16, seed=0)
+    model = variant.build(16, seed=0)
     x = torch.rand(8, 784)
     loss, terms = variant.training_loss(model, x, torch.Generator(), epoch=0.0)
     h = model.encode(x)
@@ -76,7 +76,7 @@ def test_sparse_loss_terms_are_the_formula():
 
 def test_sparse_l2_covers_every_decoder_layer():
     variant = get_variant("sparse", l2_weight=1.0, hidden_dims=(32,))
-    model = build_model(variant, 8, seed=0)
+    model = variant.build(8, seed=0)
     _, terms = variant.training_loss(model, torch.rand(2, 784), torch.Generator(), epoch=0.0)
     expected = model.decoder[0].weight.pow(2).sum() + model.decoder[2].weight.pow(2).sum()
     assert terms["l2_decoder"].item() == pytest.approx(expected.item(), rel=1e-5)
@@ -106,7 +106,7 @@ def test_third_party_variants_load_through_the_entry_point_group(tmp_path, monke
 
 def test_sparse_revives_a_dead_unit_to_fire_on_its_share_of_images(mnist_test):
     variant = get_variant("sparse")
-    model = build_model(variant, 8, seed=0)
+    model = variant.build(8, seed=0)
     x = mnist_test[0][:2000]
     with torch.no_grad():
         model.code_layer.bias[:] = 10.0  # every unit fires on every image (above the threshold)...

@@ -19,7 +19,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from zoo import explore, metrics, workers
-from zoo.engine import TrainConfig, build_model, train
+from zoo.config import TrainConfig
+from zoo.engine import train
 from zoo.model import IMAGE_SIZE, AutoEncoder, ModelConfig, parameter_count
 from zoo.variants import get_variant
 
@@ -107,7 +108,7 @@ def train_extra_model(
     same wherever it is regenerated.
     """
     spec = get_variant(variant, **hyperparameters)
-    model = build_model(spec, latent_dim, seed)
+    model = spec.build(latent_dim, seed=seed)
     train(model, spec, train_x, test_x, TrainConfig(epochs=epochs, seed=seed), device="cpu", progress=progress,
           description=f"{variant} d={latent_dim} (extra)")
     return model
@@ -134,7 +135,7 @@ def _hold_data(train_x: np.ndarray, test_x: np.ndarray) -> dict:
 
 def _train_in_worker(job: ExtraModel) -> AutoEncoder:
     spec = get_variant(job.variant, **job.settings())
-    model = build_model(spec, job.latent_dim, job.seed)
+    model = spec.build(job.latent_dim, seed=job.seed)
     train(model, spec, workers.state["train_x"], workers.state["test_x"], TrainConfig(epochs=job.epochs, seed=job.seed),
           device="cpu", progress=False, on_epoch=workers.epoch_done)
     return model

@@ -1,6 +1,7 @@
 """One training loop for every variant.
 
-The engine knows nothing of a variant but its `training_loss`. The data are held as two tensors
+The engine is a leaf: it trains any `Trainable` (a name, a training loss, an end-of-epoch hook) and
+imports no variant; variants build their models and say how their loss differs. The data are held as two tensors
 on the device and batched by indexing with a seeded permutation each epoch: a per-image Dataset
 and DataLoader costs 2-4x on a 2-core machine (benchmarks/ measures it).
 """
@@ -12,40 +13,15 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import torch
 from tqdm.auto import tqdm
 
 from zoo import metrics
+from zoo.config import PRECISIONS, TrainConfig
+from zoo.hardware import flush_denormals, resolve_device, resolve_precision
 from zoo.model import AutoEncoder
-from zoo.runtime import flush_denormals, resolve_device, resolve_precision
-
-if TYPE_CHECKING:  # variants name their default TrainConfig, so they import this module
-    from zoo.variants.base import Variant
-
-
-PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}  # name -> autocast dtype (None: no autocast)
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: int = 12  # full passes over the 60k training images
-    batch_size: int = 256  # images per Adam step
-    learning_rate: float = 0.012  # peak of the one-cycle schedule (Smith & Topin, 2018)
-    warmup_fraction: float = 0.3  # share of steps spent rising to the peak
-    seed: int = 0  # model initialisation, shuffling and noise
-    fused_adam: bool = True  # PyTorch's fused Adam kernel (CPU and CUDA): ~30% faster steps here; rounding differs
-    # The training steps' matrix products: "bfloat16" (autocast; weights, Adam and metrics stay float32),
-    # "float32", or "auto": bfloat16 where the hardware runs it natively (AVX512-BF16, AMX, CUDA; 1.5-6x
-    # faster), float32 elsewhere (emulated bfloat16 ran 11x slower than float32 on AVX2 kernels).
-    precision: str = "auto"
-
-    def __post_init__(self):
-        if self.epochs <= 0 or self.batch_size <= 0 or self.learning_rate <= 0:
-            raise ValueError(f"epochs, batch_size and learning_rate must be positive: {self}")
-        if self.precision not in (*PRECISIONS, "auto"):
-            raise ValueError(f"precision must be one of {sorted((*PRECISIONS, 'auto'))}, got {self.precision!r}")
 
 
 class NonFiniteLossError(RuntimeError):
@@ -62,17 +38,23 @@ class TrainResult:
     stopped: bool = False  # `stop` said so: the model holds the last finished epoch's weights
 
 
-def build_model(variant: "Variant", latent_dim: int, seed: int) -> AutoEncoder:
-    """A freshly initialised model for `variant` at d = latent_dim; the same seed gives the same weights."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return AutoEncoder(variant.model_config(latent_dim))
+class Trainable(Protocol):
+    """What the engine needs of a variant (zoo.variants.base.Variant is one)."""
+
+    name: str
+
+    def training_loss(self, model: AutoEncoder, x: torch.Tensor, generator: torch.Generator,
+                      epoch: float) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        """The loss for a batch of clean images x (N, 784) and its terms by name; `epoch` is fractional."""
+
+    def end_of_epoch(self, model: AutoEncoder, train_x: torch.Tensor, epoch: int) -> None:
+        """Called after each finished epoch (1-based) with the training images."""
 
 
 @flush_denormals()
 def train(
     model: AutoEncoder,
-    variant: "Variant",
+    variant: Trainable,
     train_x: torch.Tensor,
     test_x: torch.Tensor,
     config: TrainConfig,
@@ -92,7 +74,7 @@ def train(
 
     Raises NonFiniteLossError if a loss is NaN or infinite; the model then holds the weights of the
     last epoch that finished with a finite loss. Denormal floats are flushed to zero meanwhile
-    (`zoo.runtime.flush_denormals`: up to 5.7x on CPUs that pay for them).
+    (`zoo.hardware.flush_denormals`: up to 5.7x on CPUs that pay for them).
     """
     device = resolve_device(device)
     model.to(device)

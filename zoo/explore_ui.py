@@ -19,7 +19,7 @@ from zoo import explore
 from zoo.analysis import model_label
 from zoo.model import INPUT_DIM, AutoEncoder
 from zoo.sketch import SketchError
-from zoo.showcase import upscale
+from zoo.comparison import upscale
 from zoo.ui import MnistDigits, canvas_input, picture_html
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip (the tab offers 5 to 11)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import torch
 
-from zoo import analysis, build, checkpoint, metrics
-from zoo.engine import NonFiniteLossError, TrainConfig, build_model, train
+from zoo import analysis, checkpoint, metrics, recipe
+from zoo.config import TrainConfig
+from zoo.engine import NonFiniteLossError, train
 from zoo.model import AutoEncoder
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
@@ -178,7 +179,7 @@ class LiveTraining:
         started = time.perf_counter()
         probe_x = self.test_x[:PROBE_IMAGES]
         try:
-            self.model = build_model(self.variant, self.latent_dim, self.config.seed)
+            self.model = self.variant.build(self.latent_dim, seed=self.config.seed)
 
             def on_epoch(row):
                 self.history.append(row)
@@ -217,10 +218,10 @@ class LiveTraining:
         if self.model is None or not self.history:
             raise ValueError("Nothing to keep: no epoch finished.")
         weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.user_weights_dir()
-        spec = build.recipe(self.variant, self.latent_dim, self.config)  # the schedule ran over config.epochs
+        made_from = recipe.spec(self.variant, self.latent_dim, self.config)  # the schedule ran over config.epochs
         card = {
-            **spec,
-            "recipe_id": build.recipe_id(spec),
+            **made_from,
+            "recipe_id": recipe.recipe_id(made_from),
             "user_trained": True,
             "description": self.variant.description,
             "seed": self.config.seed,
@@ -233,7 +234,7 @@ class LiveTraining:
             "parameter_count": sum(p.numel() for p in self.model.parameters()),
             "metrics": metrics.evaluate(self.model, self.test_x, seed=self.config.seed),
             "history": [{k: round(v, 6) for k, v in row.items()} for row in self.history],
-            "versions": build.versions(),
+            "versions": recipe.versions(),
             "command": "the demo's Train tab",
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         }

@@ -29,7 +29,7 @@ from pathlib import Path
 import torch
 
 from zoo import checkpoint, modelcard
-from zoo.engine import build_model
+
 from zoo.model import AutoEncoder
 from zoo.sketch import preprocess_sketch as preprocess
 from zoo.variants import get_variant, variant_names
@@ -128,7 +128,7 @@ def get_model(model: str, pretrained: bool = True, *, weights_dir: str | Path | 
     if not pretrained:
         if name not in variants():
             raise UnknownModelError(f"unknown variant {name!r}; registered variants: {', '.join(variants())}")
-        untrained = build_model(get_variant(name), d, seed=0).to(device).eval()
+        untrained = get_variant(name).build(d, seed=0).to(device).eval()
         untrained.card = None
         return untrained
     weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()

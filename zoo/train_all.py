@@ -28,11 +28,12 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from zoo import build, checkpoint, metrics
+from zoo import checkpoint, metrics, recipe
 from zoo.data import load_mnist
-from zoo.engine import NonFiniteLossError, TrainConfig
+from zoo.config import TrainConfig
+from zoo.engine import NonFiniteLossError
 from zoo.registry import LATENT_DIMS
-from zoo.runtime import resolve_device
+from zoo.hardware import resolve_device
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
 from zoo.workers import epoch_done, plan, side_by_side
@@ -99,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         config = dataclasses.replace(variant.default_train_config, seed=args.seed,
                                      epochs=args.epochs or variant.default_train_config.epochs)
         for d in args.d:
-            if not args.force and build.is_trained(args.weights_dir, build.recipe(variant, d, config)):
+            if not args.force and recipe.is_trained(args.weights_dir, recipe.spec(variant, d, config)):
                 cards[name, d] = checkpoint.read_card(checkpoint.paths(args.weights_dir, name, d)[1]), "already trained"
             else:
                 todo.append((variant, d, config))
@@ -142,7 +143,7 @@ def train_models(jobs: list[Job], mnist: Callable[[], tuple[torch.Tensor, torch.
         train_x, test_x = mnist() if jobs else (None, None)
         for i, (variant, d, config) in enumerate(jobs, 1):
             print(f"[{i}/{len(jobs)}] training {variant.name} d={d} for {config.epochs} epochs", file=sys.stderr)
-            yield build.train_and_save(variant, d, config, train_x, test_x, weights_dir, device=str(device),
+            yield recipe.train_and_save(variant, d, config, train_x, test_x, weights_dir, device=str(device),
                                        progress=progress, command=command)
         return
     # Longest first, so that no worker is left with a long job at the end while the others wait.
@@ -164,7 +165,7 @@ def _mnist_state() -> dict:
 
 def _train_in_worker(job: Job, *, weights_dir: Path, device: str, command: str, workers: int) -> dict:
     variant, d, config = job
-    return build.train_and_save(variant, d, config, worker_state["train_x"], worker_state["test_x"], weights_dir,
+    return recipe.train_and_save(variant, d, config, worker_state["train_x"], worker_state["test_x"], weights_dir,
                                 device=device, progress=False, command=command, side_by_side=workers,
                                 on_epoch=epoch_done)
 

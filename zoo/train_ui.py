@@ -23,7 +23,7 @@ from matplotlib.ticker import MaxNLocator
 from zoo import checkpoint, live
 from zoo.analysis import model_label
 from zoo.model import AutoEncoder
-from zoo.showcase import upscale
+from zoo.comparison import upscale
 from zoo.ui import picture_html
 from zoo.variants import get_variant, variant_names
 

@@ -22,7 +22,7 @@ from gradio.data_classes import FileData
 from PIL import Image
 
 from zoo.model import AutoEncoder
-from zoo.showcase import compare, upscale
+from zoo.comparison import compare, upscale
 from zoo.sketch import SketchError, preprocess_sketch
 
 CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes

@@ -8,7 +8,7 @@ from typing import ClassVar
 import torch
 import torch.nn.functional as F
 
-from zoo.engine import TrainConfig
+from zoo.config import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
 
 
@@ -29,7 +29,7 @@ RECONSTRUCTION_LOSSES = {"mse": mse_loss, "bce": bce_loss}
 class Variant:
     """A plain autoencoder; subclasses are frozen dataclasses whose fields are their hyperparameters.
 
-    The engine calls `training_loss` once per batch; `epoch` is fractional (2.5 = halfway through
+    A `zoo.engine.Trainable`: the engine calls `training_loss` once per batch; `epoch` is fractional (2.5 = halfway through
     the third epoch) so schedules can be smooth.
     """
 
@@ -47,6 +47,12 @@ class Variant:
     def model_config(self, latent_dim: int) -> ModelConfig:
         return ModelConfig(latent_dim=latent_dim, encoder_activation=self.encoder_activation,
                            hidden_dims=self.hidden_dims, decoder_hidden_dims=self.decoder_hidden_dims)
+
+    def build(self, latent_dim: int, seed: int) -> AutoEncoder:
+        """A freshly initialised model of this variant at d = latent_dim; the same seed gives the same weights."""
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            return AutoEncoder(self.model_config(latent_dim))
 
     def corrupt(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         """The input the model sees during training for clean images x; unchanged by default."""

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from zoo.engine import TrainConfig
+from zoo.config import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
 from zoo.variants import register
 from zoo.variants.base import Variant

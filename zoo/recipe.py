@@ -1,4 +1,5 @@
-"""Train one zoo model and write it with its model card; decide whether a model is already trained."""
+"""A zoo model's recipe: what determines its weights (`spec`), its id, whether a weights directory holds it,
+and `train_and_save`, which makes the model from its recipe and writes it with its model card."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ import torch
 
 from zoo import __version__, checkpoint, metrics
 from zoo.data import DATA_SHA256
-from zoo.engine import TrainConfig, build_model, train
+from zoo.config import TrainConfig
+from zoo.engine import train
 from zoo.model import parameter_count
 from zoo.variants.base import Variant
 
 
-def recipe(variant: Variant, latent_dim: int, config: TrainConfig) -> dict:
+def spec(variant: Variant, latent_dim: int, config: TrainConfig) -> dict:
     """Everything that determines the trained weights (up to floating-point nondeterminism)."""
     return {
         "variant": variant.name,
@@ -31,17 +33,18 @@ def recipe(variant: Variant, latent_dim: int, config: TrainConfig) -> dict:
     }
 
 
-def recipe_id(recipe: dict) -> str:
-    return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
+def recipe_id(spec: dict) -> str:
+    """16 hex digits naming a recipe: the same spec, the same id."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def is_trained(weights_dir: Path, recipe: dict) -> bool:
+def is_trained(weights_dir: Path, spec: dict) -> bool:
     """True if the weights directory holds a valid model made with exactly this recipe."""
     try:
-        _, card = checkpoint.load(weights_dir, recipe["variant"], recipe["latent_dim"])
+        _, card = checkpoint.load(weights_dir, spec["variant"], spec["latent_dim"])
     except checkpoint.CheckpointError:
         return False
-    return card.get("recipe_id") == recipe_id(recipe)
+    return card.get("recipe_id") == recipe_id(spec)
 
 
 def versions() -> dict[str, str]:
@@ -71,13 +74,13 @@ def train_and_save(
 
     `on_epoch` gets each epoch's history row; `side_by_side` (how many models train at once) goes on the card.
     """
-    spec = recipe(variant, latent_dim, config)
-    model = build_model(variant, latent_dim, config.seed)
+    made_from = spec(variant, latent_dim, config)
+    model = variant.build(latent_dim, seed=config.seed)
     result = train(model, variant, train_x, test_x, config, device=device, progress=progress,
                    description=f"{variant.name} d={latent_dim}", on_epoch=on_epoch)
     card = {
-        **spec,
-        "recipe_id": recipe_id(spec),
+        **made_from,
+        "recipe_id": recipe_id(made_from),
         "description": variant.description,
         "seed": config.seed,
         "epochs": config.epochs,

@@ -2,14 +2,14 @@ import numpy as np
 import pytest
 import torch
 
-from zoo.engine import build_model
-from zoo.showcase import compare, upscale
+
+from zoo.comparison import compare, upscale
 from zoo.variants import get_variant
 
 
 @pytest.fixture(scope="module")
 def models():
-    return {(name, d): build_model(get_variant(name), d, seed=0).eval()
+    return {(name, d): get_variant(name).build(d, seed=0).eval()
             for name in ("plain", "sparse") for d in (8, 16)}
 
 

@@ -1,12 +1,13 @@
-"""Device, seed and floating-point mode, decided in one place."""
+"""The hardware, decided in one place: which device, which precision is fast on it, the CPU's denormal mode.
+
+No global seed here: every run passes its own seeded torch.Generator (zoo.engine, zoo.noise).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import random
 from collections.abc import Iterator
 
-import numpy as np
 import torch
 
 
@@ -37,14 +38,6 @@ def resolve_precision(precision: str, device: torch.device) -> str:
     if precision != "auto":
         return precision
     return "bfloat16" if fast_bfloat16(device) else "float32"
-
-
-def seed_everything(seed: int) -> torch.Generator:
-    """Seed Python, numpy and torch; return a CPU generator seeded the same, to pass around explicitly."""
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    return torch.Generator().manual_seed(seed)
 
 
 @contextlib.contextmanager

@@ -1,9 +1,9 @@
-"""zoo.runtime: denormal flushing is scoped to the block and restores the caller's mode."""
+"""zoo.hardware: denormal flushing is scoped to the block and restores the caller's mode."""
 
 import pytest
 import torch
 
-from zoo.runtime import denormals_flushed, flush_denormals
+from zoo.hardware import denormals_flushed, flush_denormals
 
 
 def test_flush_denormals_is_on_inside_and_restored_after():
@@ -33,13 +33,13 @@ def test_auto_precision_is_bfloat16_only_where_the_hardware_runs_it_natively():
     import subprocess
     import sys
 
-    from zoo.runtime import fast_bfloat16, resolve_precision
+    from zoo.hardware import fast_bfloat16, resolve_precision
 
     cpu = torch.device("cpu")
     assert resolve_precision("auto", cpu) == ("bfloat16" if fast_bfloat16(cpu) else "float32")
     assert resolve_precision("float32", cpu) == "float32" and resolve_precision("bfloat16", cpu) == "bfloat16"
     # A CPU whose kernels stop at AVX2 emulates bfloat16 (11x slower here): "auto" must pick float32 there.
-    code = "import torch; from zoo.runtime import resolve_precision; print(resolve_precision('auto', torch.device('cpu')))"
+    code = "import torch; from zoo.hardware import resolve_precision; print(resolve_precision('auto', torch.device('cpu')))"
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "ONEDNN_MAX_CPU_ISA": "AVX2"},
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "float32"
