@@ -22,8 +22,8 @@ import torch
 from PIL import Image
 
 from zoo import registry
-from zoo.data import load_mnist
 from zoo.comparison import compare
+from zoo.data import load_mnist
 from zoo.sketch import preprocess_sketch
 from zoo.ui import CANVAS, update
 
@@ -56,9 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sketches", type=int, default=200)
     args = parser.parse_args(argv)
-    pairs = registry.available()
-    models = {(n, d): registry.get(n, d=d) for n, d in pairs}
-    names, dims = sorted({n for n, _ in pairs}), sorted({d for _, d in pairs})
+    models, _ = registry.load_zoo()
+    names, dims = sorted({n for n, _ in models}), sorted({d for _, d in models})
     images = sketches(args.sketches)
     digits = _Digits()
     for image in images[:5]:  # warm-up: first calls pay for lazy initialisation

@@ -28,10 +28,13 @@ import httpx
 from PIL import Image
 
 from zoo.data import load_mnist
+from zoo.paths import checkout_root
+from zoo.shipped import LATENT_DIMS
 from zoo.ui import as_canvas
+from zoo.variants import variant_names
 
-ROOT = Path(__file__).resolve().parent.parent
-VARIANTS, DIMS = ["denoising", "plain", "sparse"], [16, 32, 64]
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
+VARIANTS, DIMS = variant_names(), list(LATENT_DIMS)
 
 
 def serve(command: list[str], port: int) -> subprocess.Popen:

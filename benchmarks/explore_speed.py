@@ -83,7 +83,7 @@ def function_only(runs: int) -> list[tuple[str, float, float]]:
     from zoo.explore_ui import Atlases, decoded_html, strips_html
     from zoo.ui import MnistDigits
 
-    models = {(n, d): registry.get(n, d=d) for n, d in registry.available()}
+    models, _ = registry.load_zoo()
     digits = MnistDigits()
     atlases = Atlases(models, digits, background=False)
     for key in models:

@@ -11,11 +11,11 @@ import sys
 
 import torch
 
-from zoo.data import load_mnist
+from zoo import metrics
 from zoo.config import TrainConfig
+from zoo.data import load_mnist
 from zoo.engine import train
 from zoo.variants import get_variant
-from zoo import metrics
 
 torch.set_num_threads(int(os.environ.get("T", torch.get_num_threads())))
 

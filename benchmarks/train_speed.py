@@ -33,13 +33,12 @@ import torch
 from torch.utils.data import DataLoader
 
 from peaks import describe, matmul_peaks
-from zoo.registry import LATENT_DIMS
 from zoo import metrics
 from zoo.data import default_root, ensure_mnist, load_mnist
-from zoo.config import TrainConfig
 from zoo.engine import train
-from zoo.model import parameter_count
 from zoo.hardware import resolve_device
+from zoo.model import parameter_count
+from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import mse_loss
 

@@ -19,9 +19,9 @@ import sys
 import torch
 
 from peaks import describe, matmul_peaks
-from zoo.registry import LATENT_DIMS
-from zoo import checkpoint
+from zoo import checkpoint, paths
 from zoo.model import parameter_count
+from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant, variant_names
 
 TRAIN_IMAGES, TEST_IMAGES = 60000, 10000
@@ -39,7 +39,7 @@ def recipe_flops(name: str, latent_dim: int) -> tuple[int, float]:
 def main() -> int:
     peaks = matmul_peaks(torch.device("cpu"))
     peak = max(peaks.values())
-    weights_dir = checkpoint.default_weights_dir()
+    weights_dir = paths.default_weights_dir()
     print(describe(torch.device("cpu"), peaks) + "\n")
     print(f"{'model':<16}{'epochs':>7}{'TFLOP':>8}{'s at peak':>11}{'card s':>9}{'fraction':>10}")
     total_bound = total_card = 0.0

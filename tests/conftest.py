@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from zoo.data import load_mnist
+from zoo.lab import experiments
+from zoo.paths import checkout_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +33,19 @@ def mnist_train():
 
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def small(mnist_train, mnist_test):
+    """6,000 training and 2,000 test images (x, y, x, y): enough for a model that has learnt something, in seconds."""
+    return mnist_train[0][:6000], mnist_train[1][:6000], mnist_test[0][:2000], mnist_test[1][:2000]
+
+
+@pytest.fixture(scope="session")
+def plain_model(small):
+    """The plain variant at d=16, 10 epochs on `small` (the lab's own training path)."""
+    train_x, _, test_x, _ = small
+    return experiments.train_extra_model("plain", 16, train_x, test_x, epochs=10, seed=0)
 
 
 def _free_port() -> int:

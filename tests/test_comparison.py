@@ -3,7 +3,7 @@ import pytest
 import torch
 
 
-from zoo.comparison import compare, upscale
+from zoo.comparison import as_pixels, compare
 from zoo.variants import get_variant
 
 
@@ -43,9 +43,7 @@ def test_missing_models_and_empty_selections_are_skipped(models):
     assert compare(models, x, 0.1, 0, [], [8]).reconstructions == []
 
 
-def test_upscale_is_crisp_nearest_neighbour():
-    image = np.zeros((28, 28), dtype=np.float32)
-    image[3, 5] = 1.0
-    big = upscale(image, 8)
-    assert big.shape == (224, 224) and big.dtype == np.uint8
-    assert (big[24:32, 40:48] == 255).all() and big.sum() == 255 * 64
+def test_as_pixels_rounds_and_clips_to_uint8():
+    image = np.array([[0.0, 0.5, 1.0], [-0.2, 1.3, 0.499 / 255]], dtype=np.float32)
+    pixels = as_pixels(image)
+    assert pixels.dtype == np.uint8 and pixels.tolist() == [[0, 128, 255], [0, 255, 0]]

@@ -6,15 +6,15 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 import registry
+from zoo.paths import checkout_root
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 pytestmark = pytest.mark.slow
 
 

@@ -6,6 +6,8 @@ import torch
 
 import registry
 from zoo import explore, metrics
+from zoo.model import AutoEncoder, ModelConfig
+from zoo.variants import get_variant
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +81,21 @@ def test_the_map_puts_each_code_where_a_click_finds_it(atlas):
     changed = np.argwhere((marked != the_map.image).any(axis=2))
     px, py = the_map.to_pixel(atlas.points[inside[0]])
     assert len(changed) and np.abs(changed.mean(axis=0) - (py, px)).max() < 3  # a ring around the point
+
+
+@pytest.mark.parametrize("hidden", [(), (64,)])  # the course's model; a deep encoder with a one-layer decoder
+def test_unit_images_of_a_single_layer_decoder_are_its_columns(hidden):
+    model = AutoEncoder(ModelConfig(latent_dim=5, hidden_dims=hidden, decoder_hidden_dims=()))
+    images = explore.unit_images(model, torch.rand(10, 784))
+    assert images.shape == (5, 28, 28)
+    assert torch.equal(images[2].flatten(), model.decoder[-1].weight[:, 2])
+
+
+def test_unit_images_of_a_deep_model_decode_one_unit_and_leave_dead_ones_blank(small):
+    model = get_variant("sparse").build(8, seed=0).eval()
+    with torch.no_grad():
+        model.code_layer.bias[:] += 1.0  # units fire above the JumpReLU threshold on most images...
+        model.code_layer.bias[3] = -1e6  # ...but unit 3, which never fires
+    images = explore.unit_images(model, small[2][:500])
+    assert images.shape == (8, 28, 28)
+    assert torch.all(images[3] == 0) and images[0].abs().max() > 0

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from zoo import checkpoint, registry
-from zoo.checkpoint import default_weights_dir
+from zoo import checkpoint, paths, registry
+from zoo.paths import checkout_root, default_weights_dir
 from zoo.sketch import preprocess_sketch
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
 
 def test_model_ids_name_the_files_and_filter_like_a_shell():
@@ -80,7 +80,7 @@ def test_the_markdown_card_has_front_matter_and_the_card_s_numbers():
 def test_models_kept_in_the_user_zoo_are_found_apart_from_the_shipped_ones(tmp_path, monkeypatch):
     monkeypatch.delenv("AE_ZOO_USER_WEIGHTS", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert checkpoint.user_weights_dir() == tmp_path / "cache" / "ae-zoo" / "user-weights"
+    assert paths.user_weights_dir() == tmp_path / "cache" / "ae-zoo" / "user-weights"
     monkeypatch.setenv("AE_ZOO_USER_WEIGHTS", str(tmp_path / "mine"))
     assert registry.available(user=True) == []
     shipped = registry.get("plain", d=16)

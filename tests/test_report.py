@@ -1,5 +1,6 @@
 """`python -m zoo.report`: every section and figure written, and the committed report is what it writes."""
 
+import importlib
 import math
 import os
 import re
@@ -10,11 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from zoo import report
-from zoo.checkpoint import default_weights_dir
+from zoo import registry
+from zoo.lab import report
+from zoo.paths import checkout_root
 from zoo.seeds import TOLERANCE_SE, differences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 SECTIONS = ["## 1. Which d reconstructs best", "## 2. The decoder's weights as 28x28 images",
             "## 3. Denoising against noise amplitude", "## 4. The three questions",
             "### (a) Why learn a representation h?",
@@ -34,9 +36,13 @@ def _check_written(out: Path) -> str:
         image.verify()
     assert sorted(p.name for p in (out / "figures").iterdir()) == sorted(Path(r).name for r in referenced)
     assert "**NO**" not in text  # every parameter count equals its formula
-    # Every section says which command and function produced it.
+    # Every section says which command and functions produced it, and those functions exist under those names.
     for section in text.split("\n## ")[1:]:
-        assert "*Command: `python -m zoo.report` (`zoo.analysis." in section
+        named = re.search(r"\*Command: `python -m zoo\.report` \(((?:`[\w.]+`(?:, )?)+)\)\.\*", section)
+        assert named, section[:200]
+        for qualified in re.findall(r"`([\w.]+)`", named[1]):
+            module, _, function = qualified.rpartition(".")
+            assert callable(getattr(importlib.import_module(module), function)), qualified
     return text
 
 
@@ -47,7 +53,7 @@ def test_quick_report_on_the_shipped_zoo_writes_every_section_and_figure(tmp_pat
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     text = _check_written(tmp_path)
-    models, _ = report.load_zoo(default_weights_dir())
+    models, _ = registry.load_zoo()
     for name, d in models:
         assert f"| {name} | {d} | " in text  # a row of the reconstruction table for every shipped model
     # The extra models, trained once per seed (two in a quick run), are written mean ± sd...

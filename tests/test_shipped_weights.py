@@ -4,19 +4,14 @@ import pytest
 
 import registry
 from zoo import metrics
-
-LATENT_DIMS = registry.LATENT_DIMS
-PLAIN_MAX_MSE = {16: 0.0195, 32: 0.0085, 64: 0.0030}
-SPARSE_MIN_ZEROS = {16: 0.50, 32: 0.60, 64: 0.70}
-SPARSE_MAX_MSE = {16: 0.030, 32: 0.016, 64: 0.010}
-
-# Goals the shipped sparse recipe does not reach (docs/TRAINING.md says why and what was tried).
-# Strict: the day one is met, its test fails until this list is updated.
-NOT_MET = {("beats PCA", "sparse", 64)}  # 0.00967 against PCA's 0.00905
+from zoo.shipped import (DENOISING_AT, DENOISING_MAX_SHARE_OF_PLAIN_NOISY, DENOISING_MAX_TIMES_PLAIN_CLEAN, LATENT_DIMS,
+                         NOT_MET, PLAIN_MAX_MSE, SPARSE_MAX_DEAD_SHARE, SPARSE_MAX_MSE, SPARSE_MIN_ZEROS,
+                         SPARSE_MIN_ZEROS_ANY_D)
 
 
 def goal(*key):
-    """xfail(strict) for the goals in NOT_MET, nothing otherwise."""
+    """xfail(strict) for the goals in NOT_MET, nothing otherwise: the day one is met, its test fails until
+    zoo.shipped.NOT_MET is updated."""
     return [pytest.mark.xfail(strict=True, reason="not met by the shipped recipe; see docs/TRAINING.md")] if key in NOT_MET else []
 
 pytestmark = pytest.mark.slow
@@ -51,8 +46,9 @@ def test_plain_quality(measured, d):
 @pytest.mark.parametrize("d", LATENT_DIMS)
 def test_denoising_halves_the_error_at_noise_half_and_stays_close_on_clean(measured, d):
     plain, denoising = measured["plain", d], measured["denoising", d]
-    assert denoising["noisy_test_mse"]["0.5"] <= 0.5 * plain["noisy_test_mse"]["0.5"]
-    assert denoising["test_mse"] <= 1.5 * plain["test_mse"]
+    noisy = DENOISING_AT
+    assert denoising["noisy_test_mse"][noisy] <= DENOISING_MAX_SHARE_OF_PLAIN_NOISY * plain["noisy_test_mse"][noisy]
+    assert denoising["test_mse"] <= DENOISING_MAX_TIMES_PLAIN_CLEAN * plain["test_mse"]
 
 
 @pytest.mark.parametrize("d", [pytest.param(d, marks=goal("sparse zeros", d)) for d in LATENT_DIMS])
@@ -68,8 +64,8 @@ def test_sparse_mse(measured, d):
 @pytest.mark.parametrize("d", LATENT_DIMS)
 def test_sparse_has_few_dead_units_and_real_sparsity(measured, d):
     sparse = measured["sparse", d]
-    assert sparse["dead_units"] <= 0.10 * d
-    assert sparse["zero_fraction"] >= 0.40  # far sparser than a plain ReLU code (about 25% zeros)
+    assert sparse["dead_units"] <= SPARSE_MAX_DEAD_SHARE * d
+    assert sparse["zero_fraction"] >= SPARSE_MIN_ZEROS_ANY_D
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,16 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import torch
 
 import registry
 from zoo import train_all
+from zoo.paths import checkout_root
 from zoo.workers import plan
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
 
 def statuses(out: str) -> dict[tuple[str, int], str]:

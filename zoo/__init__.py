@@ -1,29 +1,28 @@
-"""AE Zoo: a zoo of autoencoders trained on MNIST.
+"""AE Zoo: a zoo of autoencoders trained on MNIST. docs/ARCHITECTURE.md draws the rooms and how data flows.
 
-Modules, one concern each:
-    data      MNIST as tensors (torchvision, or the offline fallback in mnist_offline)
-    idx       the IDX file format MNIST ships in
-    noise     white noise for batches of images
-    model     the AutoEncoder module and its parameter count
-    engine    the one training loop every variant uses
-    workers   models trained side by side: one one-thread worker process per core
-    variants  plain, denoising and sparse autoencoders, registered by name
-    checkpoint  safetensors weights + JSON model cards
-    metrics   reconstruction error, sparsity, the PCA baseline
-    analysis  the lab's questions as tables and figures (report writes them out)
-    sketch    a drawing made to look like MNIST
-    showcase  the Zoo tab's computation: noise, then every model's reconstruction
-    explore   inside the codes: a code edited and decoded, walks between codes, the test codes on a map
-    live      one model trained live (the Train tab's computation), kept in the user zoo
-    ui, explore_ui, train_ui   the demo's tabs in Gradio (Zoo and Lab; Explore and its API; Train)
-    runtime   device, seed and denormal flushing in one place
-    seeds     numbers over several seeds (mean ± sd) and checking a report against a fresh run
-    atomic    atomic file writes
-    registry  trained models by name or id ("sparse-d32"): get, get_model, list_models, model_card
-    modelcard a JSON model card as Markdown (Hugging Face front matter)
-    paths     where a checkout's root is, if any
-    train_all, demo, report   the commands (python train_all.py / ae-zoo-train, demo.py / ae-zoo-demo,
-              python -m zoo.report / ae-zoo-report)
+The library, each module one concern; a module imports only those above it in this list
+(tests/test_architecture.py checks it):
+    paths, atomic, hardware   where things are; atomic writes; device, fast precision, denormal mode
+    idx, mnist_offline, data  MNIST as tensors (torchvision, or the hash-checked offline copy)
+    noise, model              white noise for a batch; the AutoEncoder module and its parameter count
+    config                    TrainConfig: the settings the engine and the variants both import
+    metrics                   reconstruction error, codes, decoding, sparsity, the PCA baseline
+    engine                    the one training loop; trains any Trainable (name, loss, end-of-epoch hook)
+    variants                  plain, denoising, sparse: a Trainable each, registered by name; they build their models
+    checkpoint, modelcard     safetensors weights + JSON model cards; a card as Markdown
+    recipe                    what determines a zoo model, its id, train_and_save
+    shipped                   the shipped zoo's latent sizes and quality goals
+    registry                  trained models by name or id ("sparse-d32"), load_zoo, model_label
+    workers                   models trained side by side: one one-thread worker process per core
+    seeds                     numbers over several seeds (mean ± sd); a report checked against a fresh run
+    sketch, comparison        a drawing made to look like MNIST; the Zoo tab's computation (noise, every model)
+    explore, live             inside the codes (edit, walk, map, unit images); one model trained live
+The lab, a wing that only calls the library:
+    lab/                      experiments, measures, probes, tables, figures, report (docs/REPORT.md)
+The demo (Gradio) and the commands:
+    ui, explore_ui, train_ui  the Zoo and Lab tabs; the Explore tab and its API; the Train tab
+    demo, train_all, report   python demo.py / ae-zoo-demo; python train_all.py / ae-zoo-train;
+                              python -m zoo.report / ae-zoo-report
 """
 
 __version__ = "0.1.0"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import torch
@@ -18,7 +17,6 @@ from safetensors.torch import load as load_bytes
 from safetensors.torch import save_file
 
 from zoo import atomic
-from zoo import paths as package_paths  # checkpoint.paths() names a model's files
 from zoo.model import AutoEncoder, ModelConfig, parameter_count
 
 CARD_FORMAT = 1
@@ -26,22 +24,6 @@ CARD_FORMAT = 1
 
 class CheckpointError(RuntimeError):
     """A weights file or model card is missing, corrupt, or does not match its card."""
-
-
-def default_weights_dir() -> Path:
-    """`$AE_ZOO_WEIGHTS`, else a checkout's `weights/`, else the zoo shipped inside the installed package."""
-    if os.environ.get("AE_ZOO_WEIGHTS"):
-        return Path(os.environ["AE_ZOO_WEIGHTS"]).expanduser()
-    root = package_paths.checkout_root()
-    return root / "weights" if root is not None else package_paths.PACKAGE_DIR / "weights"
-
-
-def user_weights_dir() -> Path:
-    """The user zoo, where the demo's Train tab keeps models: `$AE_ZOO_USER_WEIGHTS`, else
-    ~/.cache/ae-zoo/user-weights (`$XDG_CACHE_HOME` if set). Never the shipped weights/."""
-    if os.environ.get("AE_ZOO_USER_WEIGHTS"):
-        return Path(os.environ["AE_ZOO_USER_WEIGHTS"]).expanduser()
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ae-zoo" / "user-weights"
 
 
 def available(weights_dir: Path) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from zoo.model import AutoEncoder
+from zoo.model import IMAGE_SIZE, INPUT_DIM, AutoEncoder
 from zoo.noise import add_white_noise
 
 
@@ -40,7 +40,7 @@ def compare(
 
     Pairs (variant, d) that `models` lacks are skipped.
     """
-    clean = x.reshape(1, 784).float()
+    clean = x.reshape(1, INPUT_DIM).float()
     noisy = add_white_noise(clean, noise_amplitude, generator=torch.Generator().manual_seed(int(seed)))
     out = []
     for name in variants:
@@ -50,11 +50,11 @@ def compare(
                 continue
             h = model.encode(noisy)  # (1, 784) -> (1, d)
             x_hat = model.decode(h)  # (1, d) -> (1, 784)
-            out.append(Reconstruction(name, d, x_hat.reshape(28, 28).numpy(), torch.mean((x_hat - clean) ** 2).item(),
+            out.append(Reconstruction(name, d, x_hat.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), torch.mean((x_hat - clean) ** 2).item(),
                                       h[0].numpy()))
-    return Comparison(clean.reshape(28, 28).numpy(), noisy.reshape(28, 28).numpy(), out)
+    return Comparison(clean.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), noisy.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), out)
 
 
-def upscale(image: np.ndarray, factor: int = 8) -> np.ndarray:
-    """A (28, 28) image in [0, 1] as uint8, each pixel a factor x factor block (nearest neighbour: crisp)."""
-    return np.kron((np.clip(image, 0, 1) * 255).round().astype(np.uint8), np.ones((factor, factor), dtype=np.uint8))
+def as_pixels(image: np.ndarray) -> np.ndarray:
+    """An image in [0, 1] (values outside clipped) as uint8 pixels, 0 to 255, rounded to the nearest."""
+    return (np.clip(image, 0, 1) * 255).round().astype(np.uint8)

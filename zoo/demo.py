@@ -12,7 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from zoo import checkpoint, live, registry
+from zoo import live, registry
 from zoo.explore_ui import build_explore_api, build_explore_tab
 from zoo.model import AutoEncoder
 from zoo.train_ui import Pickers, build_train_tab
@@ -45,18 +45,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser tab")
     args = parser.parse_args(argv)
 
-    pairs = registry.available()
-    if not pairs:
+    models, _ = registry.load_zoo()
+    if not models:
         print("error: no trained models in weights/; run: python train_all.py", file=sys.stderr)
         return 1
-    models = {(name, d): registry.get(name, d=d) for name, d in pairs}
     # Models kept from the Train tab, beside the shipped ones as "<variant> (yours)".
-    user_dir = checkpoint.user_weights_dir()
-    for name, d in checkpoint.available(user_dir):
-        try:
-            models[(live.user_label(name), d)], _ = checkpoint.load(user_dir, name, d)
-        except checkpoint.CheckpointError as e:
-            print(f"warning: skipped a model in {user_dir}: {e}", file=sys.stderr)
+    kept, _ = registry.load_zoo(user=True, on_error=lambda e: print(f"warning: skipped a kept model: {e}", file=sys.stderr))
+    models.update({(live.user_label(name), d): model for (name, d), model in kept.items()})
     app = build_app(models)
     print(f"AE Zoo: {len(models)} models; serving on http://{args.host}:{args.port}", flush=True)
     app.launch(server_name=args.host, server_port=args.port, share=args.share, inbrowser=not args.no_browser,

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from PIL import Image, ImageDraw
 
 from zoo import metrics
-from zoo.model import INPUT_DIM, AutoEncoder
+from zoo.model import IMAGE_SIZE, INPUT_DIM, AutoEncoder
 
 RANGE_QUANTILES = (0.01, 0.99)  # a unit's slider spans its test codes from the 1st to the 99th percentile
 MAP_PIXELS = 480  # the map's width and height in pixels
@@ -59,7 +59,7 @@ class CodeAtlas:
 
     def decode(self, h: torch.Tensor) -> torch.Tensor:
         """The image (784,) in [0, 1] that code h (d,) decodes to, or the images (k, 784) of codes (k, d)."""
-        out = decode(self.model, h.reshape(-1, self.latent_dim))
+        out = metrics.decode(self.model, h.reshape(-1, self.latent_dim).float())
         return out[0] if h.dim() == 1 else out
 
     def slider_range(self, unit: int, value: float = 0.0) -> tuple[float, float]:
@@ -121,20 +121,29 @@ def encode(model: AutoEncoder, x: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def decode(model: AutoEncoder, h: torch.Tensor) -> torch.Tensor:
-    """Images (N, 784) in [0, 1] on the CPU decoded from codes h (N, d), in eval mode (the model's mode is kept)."""
-    was_training = model.training
-    model.eval()
-    out = model.decode(h.float().to(next(model.parameters()).device)).cpu()
-    model.train(was_training)
-    return out
+def unit_images(model: AutoEncoder, x: torch.Tensor) -> torch.Tensor:
+    """What each code unit writes into the image: (d, 28, 28).
+
+    A single-layer decoder (the course's model): column j of its weight matrix (784, d), the image
+    unit j adds (in logits) per unit of h_j. With hidden layers there is no such matrix, so the
+    decoded unit vector instead: decode(h0 + s_j e_j) - decode(h0), where h0 is the mean code of x
+    and s_j the standard deviation of h_j over x: one typical step of unit j from the average code.
+    """
+    if len(model.config.decoder_layer_sizes) == 2:  # one Linear layer: d -> 784
+        return model.decoder_weight.T.reshape(-1, IMAGE_SIZE, IMAGE_SIZE).clone()
+    h = metrics.codes(model, x)
+    base, step = h.mean(dim=0), h.std(dim=0)  # (d,), (d,)
+    codes = base + torch.diag(step)  # (d, d): row j is the mean code moved along unit j
+    images = metrics.decode(model, codes) - metrics.decode(model, base[None])  # (d, 784)
+    images[step == 0] = 0  # a dead unit draws nothing (not the rounding noise between two matmuls)
+    return images.reshape(-1, IMAGE_SIZE, IMAGE_SIZE)
 
 
 def walk(model: AutoEncoder, x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> torch.Tensor:
     """(steps, 784): the decoded images along the straight line from h(x_a) to h(x_b), ends included."""
     t = torch.linspace(0.0, 1.0, steps).reshape(-1, 1)
     h = encode(model, torch.stack([x_a.reshape(INPUT_DIM), x_b.reshape(INPUT_DIM)]))
-    return decode(model, (1 - t) * h[0] + t * h[1])
+    return metrics.decode(model, (1 - t) * h[0] + t * h[1])
 
 
 def blend(x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> torch.Tensor:

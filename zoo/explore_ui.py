@@ -16,11 +16,10 @@ import gradio as gr
 import torch
 
 from zoo import explore
-from zoo.analysis import model_label
 from zoo.model import INPUT_DIM, AutoEncoder
+from zoo.registry import model_label
 from zoo.sketch import SketchError
-from zoo.comparison import upscale
-from zoo.ui import MnistDigits, canvas_input, picture_html
+from zoo.ui import MnistDigits, canvas_input, digit_html
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip (the tab offers 5 to 11)
 MAX_NEIGHBOURS = 50
@@ -115,29 +114,25 @@ def whole(value, what: str, low: int, high: int) -> int:
 # Pictures
 
 
-def picture(x: torch.Tensor, alt: str) -> str:
-    return picture_html(upscale(x.reshape(28, 28).numpy(), 1), alt)
-
-
 def labelled(label: str, picture_tag: str) -> str:
     return f'<p class="zoo-label">{html.escape(label)}</p>{picture_tag}'
 
 
 def decoded_html(x: torch.Tensor) -> str:
-    return labelled("Decoded from the sliders' code", picture(x, "decoded from the sliders"))
+    return labelled("Decoded from the sliders' code", digit_html(x, "decoded from the sliders"))
 
 
 def strips_html(rows: list[tuple[str, torch.Tensor]]) -> str:
     """Rows of images (k, 784) under a label each: one strip per row, the label on its left."""
     columns = max(len(images) for _, images in rows)
     cells = "".join(f'<div class="zoo-strip-label">{html.escape(label)}</div>'
-                    + "".join(picture(image, f"{label}, step {i + 1}") for i, image in enumerate(images))
+                    + "".join(digit_html(image, f"{label}, step {i + 1}") for i, image in enumerate(images))
                     for label, images in rows)
     return f'<div class="zoo-strips" style="grid-template-columns: 9em repeat({columns}, 1fr)">{cells}</div>'
 
 
 def neighbours_html(title: str, atlas: explore.CodeAtlas, indices: torch.Tensor, distances: torch.Tensor) -> str:
-    figures = "".join(f'<figure>{picture(atlas.test_x[i], f"test digit {int(i)}")}<figcaption>#{int(i)}: a '
+    figures = "".join(f'<figure>{digit_html(atlas.test_x[i], f"test digit {int(i)}")}<figcaption>#{int(i)}: a '
                       f'{int(atlas.labels[i])}<br>{float(dist):.2f} away</figcaption></figure>'
                       for i, dist in zip(indices, distances))
     return f'<p class="zoo-label">{html.escape(title)}</p><div class="zoo-neighbours">{figures}</div>'
@@ -217,7 +212,7 @@ def build_explore_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistD
         atlas = atlases.atlas(key)
         h = atlas.encode(x)
         the_map, neighbour_lists = neighbourhood(key, x)
-        return [x, labelled("Input as the models see it", picture(x, "input")), f"Input: {source}.",
+        return [x, labelled("Input as the models see it", digit_html(x, "input")), f"Input: {source}.",
                 *code_outputs(key, h), the_map, neighbour_lists, interpolation(walk_labels, x, start, end, pick, steps)]
 
     with gr.Tab("Explore", id="explore") as tab:

@@ -3,7 +3,7 @@
 The computation only (no Gradio): `settings` turns a form into a variant and a TrainConfig or says
 in one line what is wrong; `LiveTraining` runs the engine in a background thread with a stop flag
 and a time limit, and puts a `Snapshot` on a queue after every epoch; `keep` writes the result as a
-user-trained model (safetensors + card) into the user zoo (`checkpoint.user_weights_dir()`), never
+user-trained model (safetensors + card) into the user zoo (`paths.user_weights_dir()`), never
 into the shipped weights/.
 """
 
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import torch
 
-from zoo import analysis, checkpoint, metrics, recipe
+from zoo import checkpoint, explore, metrics, paths, recipe
 from zoo.config import TrainConfig
 from zoo.engine import NonFiniteLossError, train
-from zoo.model import AutoEncoder
+from zoo.model import INPUT_DIM, AutoEncoder
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
 
@@ -128,7 +128,7 @@ class Snapshot:
 def snapshot(model: AutoEncoder, row: dict, epochs: int, seconds: float, probe_x: torch.Tensor) -> Snapshot:
     """The live view's numbers and pictures for `model` after the epoch in `row` (the engine's history row)."""
     sparsity = metrics.code_sparsity(model, probe_x)
-    units = analysis.unit_images(model, probe_x)[:64].reshape(-1, 784)
+    units = explore.unit_images(model, probe_x)[:64].reshape(-1, INPUT_DIM)
     scale = units.abs().amax(dim=1, keepdim=True).clamp(min=1e-8)
     return Snapshot(epoch=int(row["epoch"]), epochs=epochs, seconds=seconds, train_loss=row["train_loss"],
                     test_mse=row["test_mse"], noisy_mse=metrics.noisy_mse(model, probe_x, 0.5),
@@ -217,7 +217,7 @@ class LiveTraining:
             raise ValueError("Still training: stop it or wait for the last epoch, then keep it.")
         if self.model is None or not self.history:
             raise ValueError("Nothing to keep: no epoch finished.")
-        weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.user_weights_dir()
+        weights_dir = Path(weights_dir) if weights_dir is not None else paths.user_weights_dir()
         made_from = recipe.spec(self.variant, self.latent_dim, self.config)  # the schedule ran over config.epochs
         card = {
             **made_from,

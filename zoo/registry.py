@@ -14,30 +14,32 @@ And in the conventions of torchvision's and timm's model zoos, one string id per
     >>> x = registry.preprocess(drawing)       # a drawing (PIL image or array) -> (784,), as MNIST looks
     >>> print(registry.model_card("sparse-d32"))   # the card in Markdown, Hugging Face style
 
+Every model at once, keyed by (variant, d), with its card: `models, cards = registry.load_zoo()`.
 Models kept from the demo's Train tab: `registry.available(user=True)`, `registry.get("sparse", d=32, user=True)`.
 
 Weights come from `$AE_ZOO_WEIGHTS`, else a checkout's `weights/`, else the copy shipped inside the
-installed package (`checkpoint.default_weights_dir`), as written by `python train_all.py`.
+installed package (`paths.default_weights_dir`), as written by `python train_all.py`.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
 
-from zoo import checkpoint, modelcard
+from zoo import checkpoint, modelcard, paths
 
 from zoo.model import AutoEncoder
+from zoo.shipped import LATENT_DIMS
 from zoo.sketch import preprocess_sketch as preprocess
 from zoo.variants import get_variant, variant_names
 
 __all__ = ["get", "card", "available", "variants", "UnknownModelError", "LATENT_DIMS",
-           "list_models", "get_model", "model_id", "parse_model_id", "model_card", "preprocess"]
+           "list_models", "get_model", "model_id", "model_label", "load_zoo", "parse_model_id", "model_card", "preprocess"]
 
-LATENT_DIMS = (16, 32, 64)  # the code sizes the zoo ships, trained by `python train_all.py`
 MODEL_ID = re.compile(r"^(?P<variant>[A-Za-z_][\w]*)-d(?P<d>\d+)$")
 
 
@@ -56,13 +58,13 @@ def variants() -> list[str]:
 def _weights_dir(weights_dir: str | Path | None, user: bool) -> Path:
     if weights_dir is not None:
         return Path(weights_dir)
-    return checkpoint.user_weights_dir() if user else checkpoint.default_weights_dir()
+    return paths.user_weights_dir() if user else paths.default_weights_dir()
 
 
 def available(weights_dir: str | Path | None = None, *, user: bool = False) -> list[tuple[str, int]]:
     """Sorted (variant, d) pairs that have weights and a card in the weights directory.
 
-    user=True: the models kept from the demo's Train tab (`checkpoint.user_weights_dir()`); their
+    user=True: the models kept from the demo's Train tab (`paths.user_weights_dir()`); their
     cards say `"user_trained": true`.
     """
     return checkpoint.available(_weights_dir(weights_dir, user))
@@ -97,9 +99,33 @@ def card(name: str, d: int, *, weights_dir: str | Path | None = None, user: bool
     return checkpoint.read_card(checkpoint.paths(weights_dir, name, d)[1])
 
 
+def load_zoo(weights_dir: str | Path | None = None, *, user: bool = False, device: str | torch.device = "cpu",
+             on_error: Callable[[checkpoint.CheckpointError], None] | None = None) -> tuple[dict, dict]:
+    """Every trained model in the weights directory (user=True: the user zoo) and its card, keyed by (variant, d).
+
+    Models are in eval mode on `device`. A model that fails to load raises CheckpointError, or, when
+    `on_error` is given, is passed to it and left out.
+    """
+    weights_dir = _weights_dir(weights_dir, user)
+    models, cards = {}, {}
+    for name, d in checkpoint.available(weights_dir):
+        try:
+            models[(name, d)], cards[(name, d)] = checkpoint.load(weights_dir, name, d, device=device)
+        except checkpoint.CheckpointError as e:
+            if on_error is None:
+                raise
+            on_error(e)
+    return models, cards
+
+
 def model_id(name: str, d: int) -> str:
     """The string id of a model, as its files are named: model_id("sparse", 32) == "sparse-d32"."""
     return f"{name}-d{d}"
+
+
+def model_label(name: str, d: int) -> str:
+    """How people see a model's name, in the demo and the report: model_label("sparse", 32) == "sparse d=32"."""
+    return f"{name} d={d}"
 
 
 def parse_model_id(model: str) -> tuple[str, int]:
@@ -131,7 +157,7 @@ def get_model(model: str, pretrained: bool = True, *, weights_dir: str | Path | 
         untrained = get_variant(name).build(d, seed=0).to(device).eval()
         untrained.card = None
         return untrained
-    weights_dir = Path(weights_dir) if weights_dir is not None else checkpoint.default_weights_dir()
+    weights_dir = Path(weights_dir) if weights_dir is not None else paths.default_weights_dir()
     _check(name, d, weights_dir)
     trained, trained_card = checkpoint.load(weights_dir, name, d, device=device)
     trained.card = trained_card

@@ -14,7 +14,9 @@ import numpy as np
 import torch
 from PIL import Image
 
-FIELD = 28  # output size
+from zoo.model import IMAGE_SIZE
+
+FIELD = IMAGE_SIZE  # output size: MNIST's 28x28
 BOX = 20  # the digit's longer side after size normalisation
 INK_THRESHOLD = 0.1  # ink level that counts as drawn, on a 0..1 scale
 CROP_THRESHOLD = 0.02  # ink level kept inside the crop: MNIST's 20-pixel box includes its faint anti-aliased edge

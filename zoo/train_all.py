@@ -2,7 +2,7 @@
 
 `python train_all.py` in a checkout, `ae-zoo-train` after an install:
 
-    python train_all.py                       # the whole zoo: every variant x d in {16, 32, 64}
+    python train_all.py                       # the whole zoo: every variant x d in zoo.shipped.LATENT_DIMS
     python train_all.py --variants sparse --d 32 --force
     python train_all.py --quick               # a smoke run: 1 epoch, written to weights-quick/
 
@@ -28,12 +28,12 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from zoo import checkpoint, metrics, recipe
-from zoo.data import load_mnist
+from zoo import checkpoint, metrics, paths, recipe
 from zoo.config import TrainConfig
+from zoo.data import load_mnist
 from zoo.engine import NonFiniteLossError
-from zoo.registry import LATENT_DIMS
 from zoo.hardware import resolve_device
+from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
 from zoo.workers import epoch_done, plan, side_by_side
@@ -73,7 +73,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.quick and args.epochs is None:
         args.epochs = 1
     if args.weights_dir is None:
-        args.weights_dir = QUICK_DIR if args.quick else checkpoint.default_weights_dir()
+        args.weights_dir = QUICK_DIR if args.quick else paths.default_weights_dir()
     return args
 
 

@@ -3,7 +3,7 @@
 The computation is `zoo.live`. One training runs at a time per server (others wait in Gradio's
 queue, which shows them their place); a job is capped in epochs and wall time (`live.LIMITS`);
 Stop ends it before the next step, keeping the last finished epoch. A kept model is written to the
-user zoo (`checkpoint.user_weights_dir()`) and joins the other tabs' pickers as "<variant> (yours)".
+user zoo (`paths.user_weights_dir()`) and joins the other tabs' pickers as "<variant> (yours)".
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from zoo import checkpoint, live
-from zoo.analysis import model_label
+from zoo import checkpoint, live, paths
 from zoo.model import AutoEncoder
-from zoo.comparison import upscale
-from zoo.ui import picture_html
+from zoo.registry import model_label
+from zoo.ui import digit_html
 from zoo.variants import get_variant, variant_names
 
 CURVES = ("train loss", "test MSE", "MSE at noise 0.5")
@@ -48,20 +47,16 @@ class Trainings:
         self.lock = threading.Lock()
 
 
-def _picture(x: torch.Tensor, alt: str) -> str:
-    return picture_html(upscale(x.reshape(28, 28).numpy(), 1), alt)
-
-
 def units_html(units: torch.Tensor, d: int) -> str:
     shown = f"the first {len(units)} of {d}" if len(units) < d else f"all {d}"
-    cells = "".join(_picture(u, f"unit {i}") for i, u in enumerate(units))
+    cells = "".join(digit_html(u, f"unit {i}") for i, u in enumerate(units))
     return (f'<p class="zoo-label">What each unit draws ({shown}; grey: no change, light: more ink, dark: less)</p>'
             f'<div class="zoo-units">{cells}</div>')
 
 
 def reconstructions_html(originals: torch.Tensor, reconstructions: torch.Tensor) -> str:
-    cells = "".join(_picture(x, "test digit") for x in originals)
-    cells += "".join(_picture(x, "reconstruction") for x in reconstructions)
+    cells = "".join(digit_html(x, "test digit") for x in originals)
+    cells += "".join(digit_html(x, "reconstruction") for x in reconstructions)
     return ('<p class="zoo-label">Fixed test digits (top) and their reconstructions now (bottom)</p>'
             f'<div class="zoo-units" style="grid-template-columns: repeat({len(originals)}, 1fr)">{cells}</div>')
 
@@ -220,14 +215,14 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
         except ValueError as e:
             raise gr.Error(str(e), print_exception=False) from None
         name, d = live.user_label(card["variant"]), card["latent_dim"]
-        model, _ = checkpoint.load(checkpoint.user_weights_dir(), card["variant"], d)
+        model, _ = checkpoint.load(paths.user_weights_dir(), card["variant"], d)
         models[(name, d)] = model
         label = model_label(name, d)
         all_variants = sorted({n for n, _ in models})
         all_dims = sorted({k for _, k in models})
         labels = [model_label(*key) for key in sorted(models)]
         message = (f"Kept **{label}** (test MSE {card['metrics']['test_mse']:.5f}, {card['epochs']} epochs) in "
-                   f"`{checkpoint.user_weights_dir()}`. It is now in the Zoo tab (row *{name}*) and in Explore.")
+                   f"`{paths.user_weights_dir()}`. It is now in the Zoo tab (row *{name}*) and in Explore.")
         return (message,
                 gr.CheckboxGroup(choices=all_variants, value=sorted(set(zoo_variants or []) | {name})),
                 gr.CheckboxGroup(choices=all_dims, value=sorted(set(zoo_dims or []) | {d})),

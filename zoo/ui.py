@@ -21,8 +21,9 @@ import gradio as gr
 from gradio.data_classes import FileData
 from PIL import Image
 
-from zoo.model import AutoEncoder
-from zoo.comparison import compare, upscale
+from zoo import paths
+from zoo.comparison import as_pixels, compare
+from zoo.model import IMAGE_SIZE, AutoEncoder
 from zoo.sketch import SketchError, preprocess_sketch
 
 CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes
@@ -30,8 +31,7 @@ BRUSH = 30
 # The pictures go to the browser as 28x28 PNGs inside the page's HTML (data URLs), drawn crisp and
 # large by CSS: Gradio's Image and Gallery wrote every picture to a file for the browser to fetch,
 # 11 files an update, most of the server's time (docs/BENCHMARKS.md).
-IMAGE_SCALE = 1
-BLANK = np.zeros((28 * IMAGE_SCALE, 28 * IMAGE_SCALE), dtype=np.uint8)
+BLANK = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
 CSS = """
 .zoo-picture img, .zoo-grid img { image-rendering: pixelated; display: block; }
 .zoo-picture img { height: 220px; width: 220px; margin: 0 auto; }
@@ -51,7 +51,7 @@ CSS = """
 .zoo-units img { image-rendering: pixelated; width: 100%; height: auto; display: block; }
 .zoo-neighbours figcaption { font-size: var(--text-xs); color: var(--body-text-color-subdued); }
 """  # demo.py passes it to launch
-DEFAULT_REPORT = Path(__file__).resolve().parent.parent / "docs" / "REPORT.md"  # what `python -m zoo.report` writes
+DEFAULT_REPORT = paths.docs_dir() / "REPORT.md"  # what `python -m zoo.report` writes
 MAX_SIDE = 2048  # pixels: a larger upload is refused from its header, before decoding (6000x6000 cost 2.8 s)
 MAX_FILE_SIZE = "5mb"  # Gradio refuses larger uploads (demo.py passes it to launch)
 MAX_SEED = 2**32 - 1  # noise seeds 0..MAX_SEED: what torch.Generator takes, and exact in a browser's numbers
@@ -152,8 +152,8 @@ class MnistDigits:
 
 def as_canvas(x) -> np.ndarray:
     """An MNIST digit (784,) drawn like the sketchpad: black ink on white, at canvas size."""
-    ink = x.reshape(28, 28).numpy()
-    scale = CANVAS // 28
+    ink = x.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy()
+    scale = CANVAS // IMAGE_SIZE
     image = np.kron(ink, np.ones((scale, scale), dtype=np.float32))
     return (255 * (1 - image)).round().astype(np.uint8)
 
@@ -191,12 +191,12 @@ def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants,
     else:
         message = f"Input: {source}; noise amplitude {noise_amplitude:.2f}, seed {int(seed)}."
     result = compare(models, x, float(noise_amplitude), int(seed), list(variants or []), [int(d) for d in latent_dims or []])
-    gallery = [(upscale(r.image, IMAGE_SCALE), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}")
+    gallery = [(as_pixels(r.image), f"{r.variant} d={r.latent_dim} · MSE {r.mse:.4f}")
                for r in result.reconstructions]
     codes = [(f"{r.variant} d={r.latent_dim}", code_entry(r.latent_dim, i), float(v))
              for r in result.reconstructions if r.variant == "sparse" for i, v in enumerate(r.code)]
     code_frame = pd.DataFrame(codes, columns=["model", "unit", "h"]) if codes else None
-    return upscale(result.clean, IMAGE_SCALE), upscale(result.noisy, IMAGE_SCALE), gallery, code_frame, message
+    return as_pixels(result.clean), as_pixels(result.noisy), gallery, code_frame, message
 
 
 def picture_html(image: np.ndarray, alt: str) -> str:
@@ -204,6 +204,11 @@ def picture_html(image: np.ndarray, alt: str) -> str:
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def digit_html(x: torch.Tensor, alt: str) -> str:
+    """A digit (784 numbers in [0, 1]) as an inline <img>, drawn large and crisp by the page's CSS."""
+    return picture_html(as_pixels(x.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy()), alt)
 
 
 def grid_html(gallery: list[tuple[np.ndarray, str]], columns: int) -> str:

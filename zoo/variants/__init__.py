@@ -18,6 +18,13 @@ _V = TypeVar("_V", bound=type[Variant])
 _entry_points_loaded = False
 
 
+class UnknownVariantError(KeyError):
+    """No variant of that name; the message lists the registered ones."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return self.args[0]
+
+
 def register(name: str) -> Callable[[_V], _V]:
     """Class decorator: make a Variant subclass available under `name`."""
 
@@ -49,7 +56,7 @@ def get_variant(name: str, **overrides) -> Variant:
     """An instance of the variant `name` with its default hyperparameters, changed by `overrides`."""
     names = variant_names()
     if name not in VARIANTS:
-        raise KeyError(f"unknown variant {name!r}; registered variants: {', '.join(names)}")
+        raise UnknownVariantError(f"unknown variant {name!r}; registered variants: {', '.join(names)}")
     return VARIANTS[name](**overrides)
 
 
