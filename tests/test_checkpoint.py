@@ -4,7 +4,6 @@ import json
 import pytest
 import torch
 
-import registry
 from zoo import checkpoint
 
 from zoo.model import parameter_count
@@ -61,20 +60,3 @@ def test_card_that_does_not_match_the_architecture(tmp_path):
     (tmp_path / "plain-d16.json").write_text(json.dumps(card))
     with pytest.raises(checkpoint.CheckpointError, match="does not fit the architecture in its card"):
         checkpoint.load(tmp_path, "plain", 16)
-
-
-def test_registry_lists_and_loads_what_is_there(tmp_path):
-    _save(tmp_path, "sparse", 16)
-    assert registry.available(tmp_path) == [("sparse", 16)]
-    assert registry.get("sparse", d=16, weights_dir=tmp_path).latent_dim == 16
-
-
-def test_registry_errors_say_what_exists(tmp_path):
-    _save(tmp_path, "sparse", 16)
-    with pytest.raises(registry.UnknownModelError, match=r"no trained model 'sparse' with d=32 .* trained: sparse d=16; train it with: python train_all.py --variants sparse --d 32"):
-        registry.get("sparse", d=32, weights_dir=tmp_path)
-    with pytest.raises(registry.UnknownModelError, match="registered variants: denoising, plain, sparse"):
-        registry.get("vae", d=16, weights_dir=tmp_path)
-    for bad in (0, -1, 1.5):
-        with pytest.raises(ValueError, match="d must be a positive integer"):
-            registry.get("sparse", d=bad, weights_dir=tmp_path)

@@ -1,5 +1,6 @@
 """zoo.registry: models by id, the torchvision/timm conventions, torch.hub, Markdown cards, and the wheel."""
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -10,9 +11,11 @@ from pathlib import Path
 import pytest
 import torch
 
-from zoo import checkpoint, paths, registry
+from zoo import checkpoint, registry
 from zoo.paths import checkout_root, default_weights_dir
+from zoo.model import parameter_count
 from zoo.sketch import preprocess_sketch
+from zoo.variants import get_variant
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
@@ -65,22 +68,7 @@ def test_the_preprocessing_a_drawing_needs_is_beside_the_models():
     assert x.shape == (784,) and registry.get_model("plain-d16")(x[None]).shape == (1, 784)
 
 
-def test_the_markdown_card_has_front_matter_and_the_card_s_numbers():
-    text = registry.model_card("sparse-d32")
-    card = registry.card("sparse", 32)
-    front, body = text.split("\n---\n", 1)
-    assert front.startswith("---\nlibrary_name: pytorch\n")
-    assert "datasets:\n- mnist" in front and "- name: sparse-d32" in front
-    assert f"value: {card['metrics']['test_mse']:.6g}" in front
-    assert f"| test MSE per pixel | {card['metrics']['test_mse']:.5f} |" in body
-    assert 'registry.get_model("sparse-d32")' in body and card["recipe_id"] in body
-    assert f"matrix products in\n{card['precision']}" in body  # the shipped card says its precision
-
-
 def test_models_kept_in_the_user_zoo_are_found_apart_from_the_shipped_ones(tmp_path, monkeypatch):
-    monkeypatch.delenv("AE_ZOO_USER_WEIGHTS", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert paths.user_weights_dir() == tmp_path / "cache" / "ae-zoo" / "user-weights"
     monkeypatch.setenv("AE_ZOO_USER_WEIGHTS", str(tmp_path / "mine"))
     assert registry.available(user=True) == []
     shipped = registry.get("plain", d=16)
@@ -132,3 +120,43 @@ def test_the_wheel_holds_only_the_package_and_its_zoo_loads_from_anywhere(tmp_pa
     assert Path(out[0]).is_relative_to(target)  # the installed copy, not this checkout
     assert int(out[1]) == len(registry.list_models())
     assert float(out[2]) == pytest.approx(float(out[3]), rel=1e-4)  # reconstructs at its card's quality
+
+
+def _save(weights_dir, name="plain", d=16):
+    """An untrained model saved with a minimal card, as checkpoint.save writes it."""
+    model = get_variant(name).build(d, seed=1)
+    card = {"variant": name, "latent_dim": d, "model_config": dataclasses.asdict(model.config),
+            "parameter_count": parameter_count(model.config)}
+    checkpoint.save(model, card, weights_dir)
+    return model
+
+
+def test_registry_lists_and_loads_what_is_there(tmp_path):
+    _save(tmp_path, "sparse", 16)
+    assert registry.available(tmp_path) == [("sparse", 16)]
+    assert registry.get("sparse", d=16, weights_dir=tmp_path).latent_dim == 16
+
+
+def test_registry_errors_say_what_exists(tmp_path):
+    _save(tmp_path, "sparse", 16)
+    with pytest.raises(registry.UnknownModelError, match=r"no trained model 'sparse' with d=32 .* trained: sparse d=16; train it with: python train_all.py --variants sparse --d 32"):
+        registry.get("sparse", d=32, weights_dir=tmp_path)
+    with pytest.raises(registry.UnknownModelError, match="registered variants: denoising, plain, sparse"):
+        registry.get("vae", d=16, weights_dir=tmp_path)
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="d must be a positive integer"):
+            registry.get("sparse", d=bad, weights_dir=tmp_path)
+
+
+def test_load_zoo_loads_every_model_or_reports_the_broken_one(tmp_path):
+    _save(tmp_path, "plain", 8)
+    _save(tmp_path, "sparse", 16)
+    models, cards = registry.load_zoo(tmp_path)
+    assert sorted(models) == sorted(cards) == [("plain", 8), ("sparse", 16)]
+    assert not models[("sparse", 16)].training and cards[("plain", 8)]["latent_dim"] == 8
+    (tmp_path / "plain-d8.safetensors").write_bytes(b"not safetensors")
+    with pytest.raises(checkpoint.CheckpointError, match="does not match its card"):
+        registry.load_zoo(tmp_path)
+    skipped = []
+    models, _ = registry.load_zoo(tmp_path, on_error=skipped.append)
+    assert list(models) == [("sparse", 16)] and len(skipped) == 1
