@@ -178,7 +178,22 @@ def test_the_canvas_always_draws_after_clear_undo_a_test_digit_and_a_reload(serv
         # at the previous head too. Not fixed: docs/BENCHMARKS.md and the issue say so.)
         page.reload()
         page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
+        # Watch the message from the click on: Gradio's editor echoes a placed digit as an empty page
+        # first, which must not flash "Draw a digit first" or lose the digit for the slider.
+        page.evaluate("""() => { window.__messages = [];
+            new MutationObserver(() => window.__messages.push(document.querySelector('#message').innerText))
+              .observe(document.querySelector('#message'), {subtree: true, childList: true, characterData: true}); }""")
         page.locator("#random-digit").click()
+        digit = shows(page, "Input: MNIST test digit #")
+        page.locator("#noise input[type=range]").first.focus()
+        page.keyboard.press("ArrowRight")  # noise 0.05, at once: the slider shows the kept digit
+        page.wait_for_timeout(2500)
+        messages = page.evaluate("window.__messages")
+        after_digit = messages[next(i for i, m in enumerate(messages) if "Input: MNIST" in m):]
+        assert not [m for m in after_digit if "Draw a digit first" in m], after_digit
+        assert re.match(r"Input: MNIST test digit #\d+ \(a \d\); noise amplitude 0\.05",
+                        page.locator("#message").inner_text()), page.locator("#message").inner_text()
+        page.keyboard.press("ArrowLeft")
         digit = shows(page, "Input: MNIST test digit #")
         page.wait_for_timeout(1000)  # a person looks at the digit before drawing over it
         stroke(page, -30)

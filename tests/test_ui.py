@@ -7,7 +7,8 @@ from zoo.sketch import preprocess_sketch
 import gradio as gr
 from PIL import Image
 
-from zoo.ui import BLANK, MAX_SEED, MAX_SIDE, MnistDigits, as_canvas, check_image, grid_html, update
+from zoo.ui import (BLANK, MAX_SEED, MAX_SIDE, MnistDigits, as_canvas, check_image, code_colours, codes_html,
+                    grid_html, show, update)
 from zoo.variants import get_variant
 
 
@@ -34,6 +35,33 @@ def test_a_drawing_gives_images_labelled_reconstructions_and_sparse_codes(models
     # Each model's units get their own bars (a unit number shared by two models would stack them).
     assert codes["unit"].is_unique and list(codes["unit"].iloc[[0, 15, 16]]) == ["d=16 h0", "d=16 h15", "d=32 h0"]
     assert message.startswith("Input: your drawing; noise amplitude 0.30, seed 5")
+
+
+def test_the_code_chart_draws_one_bar_per_non_zero_unit_in_its_model_s_colour():
+    h16, h32 = np.zeros(16), np.zeros(32)
+    h16[[1, 5]] = [0.7, 1.2]
+    h32[[0, 30, 31]] = [2.0, 0.9, 0.8]
+    frame = pd.DataFrame([(f"sparse d={len(h)}", f"d={len(h)} h{i}", v) for h in (h16, h32) for i, v in enumerate(h)],
+                         columns=["model", "unit", "h"])
+    colours = code_colours([32, 16])
+    html = codes_html(frame, colours)
+    assert "most exactly zero: d=16 blue, d=32 orange" in html
+    assert html.count("<rect ") == 5 and html.count('fill="#4c78a8"') == 2 and html.count('fill="#f58518"') == 3
+    assert "d=16: 2 of 16 non-zero" in html and "d=32: 3 of 32 non-zero" in html
+    assert "<title>d=32 h0 = 2.000</title>" in html
+    assert "No sparse model is selected." in codes_html(None, colours)
+
+
+def test_a_kept_reading_shows_the_same_page_as_the_canvas_it_came_from(models, digits, mnist_test):
+    """The controls' events show the reading kept in the page's State; it must match reading the canvas again."""
+    sketch = {"composite": as_canvas(mnist_test[0][2])}
+    current = (preprocess_sketch(sketch), "your drawing")
+    for noise, seed in ((0.0, 0), (0.4, 9)):
+        kept = show(models, current, noise, seed, ["plain", "sparse"], [16, 32])
+        again = update(models, digits, sketch, None, noise, seed, ["plain", "sparse"], [16, 32])
+        assert np.array_equal(kept[0], again[0]) and np.array_equal(kept[1], again[1]) and kept[4] == again[4]
+        assert [c for _, c in kept[2]] == [c for _, c in again[2]]
+    assert show(models, None, 0.2, 0, ["plain"], [16])[4] == "**Draw a digit first: the canvas is empty.**"
 
 
 def test_a_test_digit_on_the_canvas_is_used_exactly(models, digits, mnist_test):

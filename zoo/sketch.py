@@ -22,6 +22,9 @@ INK_THRESHOLD = 0.1  # ink level that counts as drawn, on a 0..1 scale
 CROP_THRESHOLD = 0.02  # ink level kept inside the crop: MNIST's 20-pixel box includes its faint anti-aliased edge
 
 
+EMPTY = "Draw a digit first: the canvas is empty."  # the message for a blank canvas
+
+
 class SketchError(ValueError):
     """The image holds no usable digit; the message is meant for the person drawing."""
 
@@ -31,7 +34,7 @@ def _as_array(image: Any) -> np.ndarray:
     if isinstance(image, dict):  # Gradio's ImageEditor/Sketchpad value: background + layers -> composite
         image = image.get("composite") if image.get("composite") is not None else image.get("background")
     if image is None:
-        raise SketchError("Draw a digit first: the canvas is empty.")
+        raise SketchError(EMPTY)
     if isinstance(image, Image.Image):
         image = np.asarray(image.convert("RGBA") if image.mode in ("P", "LA", "PA") else image)
     array = np.asarray(image)
@@ -73,7 +76,7 @@ def normalise_ink(ink: np.ndarray) -> np.ndarray:
     """Crop, scale into a 20x20 box (aspect kept), centre by mass in 28x28; returns (28, 28) in [0, 1]."""
     mask = ink > INK_THRESHOLD
     if not mask.any():
-        raise SketchError("Draw a digit first: the canvas is empty.")
+        raise SketchError(EMPTY)
     keep = ink > CROP_THRESHOLD
     rows, cols = np.flatnonzero(keep.any(axis=1)), np.flatnonzero(keep.any(axis=0))
     height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1

@@ -24,7 +24,7 @@ from PIL import Image
 from zoo import paths
 from zoo.comparison import as_pixels, compare
 from zoo.model import IMAGE_SIZE, AutoEncoder
-from zoo.sketch import SketchError, preprocess_sketch
+from zoo.sketch import EMPTY, SketchError, preprocess_sketch
 
 CANVAS = 400  # the sketchpad's size in pixels; the brush is scaled to give MNIST-like strokes
 BRUSH = 30
@@ -39,6 +39,7 @@ CSS = """
 .zoo-grid { display: grid; gap: 8px; }
 .zoo-grid figure { margin: 0; position: relative; }
 .zoo-grid img { width: 100%; height: auto; border-radius: 4px; }
+.zoo-codes { width: 100%; height: auto; display: block; }
 .zoo-grid figcaption { position: absolute; right: 6px; bottom: 6px; padding: 1px 6px; border-radius: 4px;
                        background: var(--background-fill-primary); font-size: var(--text-sm); }
 .zoo-strips { display: grid; gap: 4px; align-items: center; max-width: 960px; }
@@ -163,6 +164,11 @@ def as_canvas(x) -> np.ndarray:
 UNCHANGED_DIGIT_MSE = 0.02
 
 
+def digit_source(index: int, label: int) -> str:
+    """Where the input came from, for a test digit: the message says "Input: MNIST test digit #7 (a 9)"."""
+    return f"MNIST test digit #{index} (a {label})"
+
+
 def canvas_input(digits, sketch, digit_index) -> tuple[torch.Tensor, str]:
     """(the model input (784,), where it came from) for what the canvas shows; SketchError if it shows no digit.
 
@@ -173,19 +179,41 @@ def canvas_input(digits, sketch, digit_index) -> tuple[torch.Tensor, str]:
     if digit_index is not None:
         digit, label = digits.get(int(digit_index))
         if float(((x - digit) ** 2).mean()) < UNCHANGED_DIGIT_MSE:
-            return digit, f"MNIST test digit #{int(digit_index)} (a {label})"
+            return digit, digit_source(int(digit_index), label)
     return x, "your drawing"
 
 
+def read_canvas(digits, sketch, digit_index) -> tuple[torch.Tensor | None, str]:
+    """(input (784,), where it came from) for what the canvas shows, or (None, the one-line reason there is none).
+
+    What the page keeps between events (a gr.State): a slider move then reuses it instead of the
+    browser uploading the canvas again.
+    """
+    try:
+        return canvas_input(digits, sketch, digit_index)
+    except SketchError as e:
+        return None, str(e)
+
+
+def _same(reading, kept) -> bool:
+    """Two read_canvas results for the same input."""
+    return (kept is not None and reading[0] is not None and kept[0] is not None and reading[1] == kept[1]
+            and torch.equal(reading[0], kept[0]))
+
+
 def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
-    """Everything the page shows for one input (`canvas_input`); returns (clean, noisy, gallery, codes, message)."""
+    """Everything the page shows for the canvas (`canvas_input`); returns (clean, noisy, gallery, codes, message)."""
+    return show(models, read_canvas(digits, sketch, digit_index), noise_amplitude, seed, variants, latent_dims)
+
+
+def show(models, current, noise_amplitude, seed, variants, latent_dims):
+    """Everything the page shows for `current` = read_canvas(...); returns (clean, noisy, gallery, codes, message)."""
     problem = bad_setting(noise_amplitude, seed)
     if problem is not None:
         return BLANK, BLANK, [], None, f"**{problem}**"
-    try:
-        x, source = canvas_input(digits, sketch, digit_index)
-    except SketchError as e:
-        return BLANK, BLANK, [], None, f"**{e}**"
+    x, source = current if current is not None else (None, EMPTY)
+    if x is None:
+        return BLANK, BLANK, [], None, f"**{source}**"
     if not variants or not latent_dims:
         message = "Pick at least one variant and one d."
     else:
@@ -218,18 +246,58 @@ def grid_html(gallery: list[tuple[np.ndarray, str]], columns: int) -> str:
     return f'<div class="zoo-grid" style="grid-template-columns: repeat({max(columns, 1)}, 1fr)">{figures}</div>'
 
 
-def render(clean, noisy, gallery, codes, message, columns: int):
-    """update()'s result as the page's outputs: the pictures as HTML, the codes and message as they are."""
-    return (f'<div class="zoo-picture"><p class="zoo-label">Input as the models see it (28x28)</p>'
+def render(clean, noisy, gallery, codes, message, columns: int, code_colours: dict[int, tuple[str, str]]):
+    """update()'s result as the page's outputs: the pictures and the codes as HTML, the message as it is."""
+    return (f'<div class="zoo-picture"><p class="zoo-label">Input as the models see it ({IMAGE_SIZE}x{IMAGE_SIZE})</p>'
             f'{picture_html(clean, "input")}</div>',
             f'<div class="zoo-picture"><p class="zoo-label">Noisy input</p>{picture_html(noisy, "noisy input")}</div>',
             '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(gallery, columns),
-            codes, message)
+            codes_html(codes, code_colours), message)
 
 
 # Vega's default colours, named, for the code plot's label (they repeat past the sixth sparse model).
 CODE_COLOURS = (("#4c78a8", "blue"), ("#f58518", "orange"), ("#e45756", "red"), ("#54a24b", "green"),
                 ("#b279a2", "purple"), ("#9d755d", "brown"))
+CODES_SIZE = (760, 170)  # the code chart's drawing area (SVG units; the page scales it to its column)
+
+
+def code_colours(latent_dims) -> dict[int, tuple[str, str]]:
+    """(colour, its name) for each sparse model's d, smallest first: one colour per model on every update."""
+    return dict(zip(sorted(latent_dims), itertools.cycle(CODE_COLOURS)))
+
+
+def codes_html(codes: pd.DataFrame | None, colours: dict[int, tuple[str, str]]) -> str:
+    """The sparse codes as one inline SVG bar chart: a bar per unit, the models side by side, smallest d first.
+
+    Markup of a few kilobytes: the Vega bar plot it replaces cost the browser most of a slider
+    move's time (docs/BENCHMARKS.md).
+    """
+    label = "Sparse codes h, one bar per unit, most exactly zero: " + ", ".join(
+        f"d={d} {name}" for d, (_, name) in colours.items())
+    head = f'<p class="zoo-label">{html.escape(label)}</p>'
+    if codes is None or not len(codes):
+        return head + '<p class="zoo-label">No sparse model is selected.</p>'
+    groups = [(len(group), group["h"].to_numpy()) for _, group in codes.groupby("model", sort=False)]
+    width, height = CODES_SIZE
+    gap, text = 14, 16  # between models; the line under each model
+    step = (width - gap * (len(groups) - 1)) / sum(d for d, _ in groups)
+    top, bottom = max(float(codes["h"].max()), 1e-9), min(float(codes["h"].min()), 0.0)
+    scale = (height - text) / (top - bottom)
+    zero = (height - text) - (0.0 - bottom) * scale
+    parts, left = [], 0.0
+    for d, h in groups:
+        colour = colours.get(d, CODE_COLOURS[0])[0]
+        for i, value in enumerate(h):
+            if value != 0:
+                y, tall = (zero - value * scale, value * scale) if value > 0 else (zero, -value * scale)
+                parts.append(f'<rect x="{left + i * step:.1f}" y="{y:.1f}" width="{max(step - 1, 1):.1f}" '
+                             f'height="{max(tall, 0.5):.1f}" fill="{colour}"><title>d={d} h{i} = {value:.3f}</title></rect>')
+        parts.append(f'<text x="{left:.1f}" y="{height - 3}" font-size="11" fill="currentColor">d={d}: '
+                     f'{int((h != 0).sum())} of {d} non-zero</text>')
+        left += d * step + gap
+    parts.append(f'<line x1="0" x2="{width}" y1="{zero:.1f}" y2="{zero:.1f}" stroke="currentColor" stroke-opacity="0.4"/>')
+    return (head + f'<svg class="zoo-codes" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{html.escape(label)}">{"".join(parts)}</svg>')
 
 
 def code_entry(latent_dim: int, unit: int) -> str:
@@ -282,12 +350,31 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     variant_names = sorted({name for name, _ in models})
     latent_dims = sorted({d for _, d in models})
 
-    def run(sketch, digit_index, noise_amplitude, seed, variants, dims):
-        result = update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, dims)
+    def shown(current, noise_amplitude, seed, variants, dims):
+        result = show(models, current, noise_amplitude, seed, variants, dims)
         # `models` may have grown since the page was built (a model kept in the Train tab).
-        return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}))
+        return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}), code_colours=colours)
 
+    def drawn(sketch, digit_index, kept, noise_amplitude, seed, variants, dims):
+        """A stroke or Undo (or the /reconstruct API): the canvas read once, shown, and kept in `current`."""
+        current = read_canvas(digits, sketch, digit_index)
+        # About a second after a test digit is put on the canvas, Gradio's editor sends `input` twice by
+        # itself: an empty page (its picture not yet loaded), then the digit (seen in Chromium). Neither
+        # is the person's doing: the first would flash "Draw a digit first" and empty `current`, the second
+        # could show settings older than a slider moved meanwhile. A person cannot empty a page that
+        # holds a test digit but by Clear, which forgets the digit.
+        # (digit_index is only ever set by the button: an API caller's reading is always shown.)
+        if digit_index is not None and (current[0] is None or _same(current, kept)):
+            return (gr.skip(),) * (len(outputs) + 1)
+        return *shown(current, noise_amplitude, seed, variants, dims), current
+
+    def cleared(noise_amplitude, seed, variants, dims):
+        """The clear button: an empty page, no test digit any more."""
+        return None, *shown(None, noise_amplitude, seed, variants, dims), None
+
+    colours = code_colours(d for name, d in models if name == "sparse")  # fixed for the page's life
     digit_index = gr.State(None)
+    current = gr.State(None)  # read_canvas's (input, source) for what the canvas shows now
     with gr.Tab("Zoo", id="zoo"):
         with gr.Row():
             with gr.Column(scale=1):
@@ -302,46 +389,38 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
                 pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
                 pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
             with gr.Column(scale=2):
-                message = gr.Markdown("**Draw a digit first: the canvas is empty.**", elem_id="message")
+                message = gr.Markdown(f"**{EMPTY}**", elem_id="message")
                 with gr.Row():
-                    empty = render(BLANK, BLANK, [], None, "", 1)
+                    empty = render(BLANK, BLANK, [], None, "", 1, colours)
                     clean = gr.HTML(empty[0], elem_id="clean")
                     noisy = gr.HTML(empty[1], elem_id="noisy")
                 gallery = gr.HTML(empty[2], elem_id="reconstructions")
-                # One bar per unit of each sparse model, the models one after another (a shared x
-                # would stack different models' units into one bar). Gradio clips the legend below
-                # the plot, so the label names the colours instead.
-                sparse_dims = sorted(d for name, d in models if name == "sparse")
-                colours = dict(zip(sparse_dims, itertools.cycle(CODE_COLOURS)))
-                codes = gr.BarPlot(x="unit", y="h", color="model",
-                                   label="Sparse codes h, one bar per unit, most exactly zero: " + ", ".join(
-                                       f"d={d} {colours[d][1]}" for d in sparse_dims),
-                                   color_map={f"sparse d={d}": colours[d][0] for d in sparse_dims},
-                                   sort=[code_entry(d, i) for d in sparse_dims for i in range(d)],
-                                   x_axis_labels_visible=False, color_title="", x_title="units, smallest d first",
-                                   elem_id="codes", height=260)
-    inputs = [sketch, digit_index, noise, seed, pick_variants, pick_dims]
+                codes = gr.HTML(empty[3], elem_id="codes")
     outputs = [clean, noisy, gallery, codes, message]
+    settings = [noise, seed, pick_variants, pick_dims]
 
     def pick_random(noise_amplitude, seed, variants, dims):
         """A random test digit on the canvas, and the page's outputs for it, in one event: a second event
         chained after it read the editor's value before the editor had taken the digit (seen in Chromium)."""
         index = int(np.random.default_rng().integers(len(digits)))
-        x, _ = digits.get(index)
+        x, label = digits.get(index)
         canvas = {"background": as_canvas(x), "layers": [], "composite": as_canvas(x)}
-        return index, canvas, *run(canvas, index, noise_amplitude, seed, variants, dims)
+        current = (x, digit_source(index, label))
+        return index, canvas, *shown(current, noise_amplitude, seed, variants, dims), current
 
     private = {"api_visibility": "private"}
-    # One public endpoint, /reconstruct: (sketch, noise, seed, variants, dims) -> the page's outputs.
-    noise.change(run, inputs, outputs, trigger_mode="always_last", api_name="reconstruct")
-    for control in (seed, pick_variants, pick_dims):
-        control.change(run, inputs, outputs, trigger_mode="always_last", **private)
-    # Strokes fire `input`; the clear button `clear`. A programmatic update (the random digit)
-    # fires neither, so the click computes the page's outputs itself. update() decides from the canvas
-    # whether it still shows the test digit, so no event needs to reset digit_index.
-    sketch.input(run, inputs, outputs, trigger_mode="always_last", **private)
+    # Strokes fire `input`; the clear button `clear`. The canvas is read (uploaded by the browser, decoded,
+    # centred) only when it changes; the controls show the kept reading: a slider move sends four small
+    # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
+    # (sketch, noise, seed, variants, dims) -> the page's outputs.
+    sketch.input(drawn, [sketch, digit_index, current, *settings], [*outputs, current], trigger_mode="always_last",
+                 api_name="reconstruct")
+    for control in (noise, seed, pick_variants, pick_dims):
+        control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
-    sketch.clear(blank_canvas, None, sketch, **private).then(run, inputs, outputs, **private)
-    random_digit.click(pick_random, inputs[2:], [digit_index, sketch, *outputs], **private)
+    sketch.clear(blank_canvas, None, sketch, **private).then(cleared, settings, [digit_index, *outputs, current],
+                                                             **private)
+    # A programmatic update (the random digit) fires no `input`, so the click shows the digit itself.
+    random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], **private)
     return sketch, digit_index, pick_variants, pick_dims
