@@ -537,7 +537,7 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+    parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--weights-dir", type=Path, default=paths.default_weights_dir())
     parser.add_argument("--out", type=Path, default=None,
