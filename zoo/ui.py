@@ -409,18 +409,23 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
         return index, canvas, *shown(current, noise_amplitude, seed, variants, dims), current
 
     private = {"api_visibility": "private"}
+    # Every event that reads or writes `current` and `digit_index` runs in one queue, one at a time: on a
+    # busy machine an editor echo and the random digit's click ran side by side and the echo, reading no
+    # digit yet, wrote its empty page last (a fresh-clone CI with two busy loops). One at a time costs
+    # nothing measurable: the work holds the GIL anyway (docs/BENCHMARKS.md).
+    zoo = {"concurrency_id": "zoo", "concurrency_limit": 1}
     # Strokes fire `input`; the clear button `clear`. The canvas is read (uploaded by the browser, decoded,
     # centred) only when it changes; the controls show the kept reading: a slider move sends four small
     # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
     # (sketch, noise, seed, variants, dims) -> the page's outputs.
     sketch.input(drawn, [sketch, digit_index, current, *settings], [*outputs, current], trigger_mode="always_last",
-                 api_name="reconstruct")
+                 api_name="reconstruct", **zoo)
     for control in (noise, seed, pick_variants, pick_dims):
-        control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private)
+        control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private, **zoo)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
     sketch.clear(blank_canvas, None, sketch, **private).then(cleared, settings, [digit_index, *outputs, current],
-                                                             **private)
+                                                             **private, **zoo)
     # A programmatic update (the random digit) fires no `input`, so the click shows the digit itself.
-    random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], **private)
+    random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], **private, **zoo)
     return sketch, digit_index, pick_variants, pick_dims
