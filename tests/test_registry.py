@@ -1,6 +1,5 @@
 """zoo.registry: models by id, the torchvision/timm conventions, torch.hub, Markdown cards, and the wheel."""
 
-import dataclasses
 import os
 import shutil
 import subprocess
@@ -13,9 +12,9 @@ import torch
 
 from zoo import checkpoint, registry
 from zoo.paths import checkout_root, default_weights_dir
-from zoo.model import parameter_count
 from zoo.sketch import preprocess_sketch
-from zoo.variants import get_variant
+
+from test_checkpoint import _save  # an untrained model saved with a minimal card
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
@@ -120,15 +119,6 @@ def test_the_wheel_holds_only_the_package_and_its_zoo_loads_from_anywhere(tmp_pa
     assert Path(out[0]).is_relative_to(target)  # the installed copy, not this checkout
     assert int(out[1]) == len(registry.list_models())
     assert float(out[2]) == pytest.approx(float(out[3]), rel=1e-4)  # reconstructs at its card's quality
-
-
-def _save(weights_dir, name="plain", d=16):
-    """An untrained model saved with a minimal card, as checkpoint.save writes it."""
-    model = get_variant(name).build(d, seed=1)
-    card = {"variant": name, "latent_dim": d, "model_config": dataclasses.asdict(model.config),
-            "parameter_count": parameter_count(model.config)}
-    checkpoint.save(model, card, weights_dir)
-    return model
 
 
 def test_registry_lists_and_loads_what_is_there(tmp_path):
