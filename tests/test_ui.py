@@ -165,3 +165,26 @@ def test_the_pictures_travel_inline_with_their_exact_pixels_and_captions(models,
     assert captions == [caption for _, caption in gallery] and len(sources) == 4
     for (image, _), source in zip(gallery, sources):
         assert np.array_equal(np.asarray(Image.open(io.BytesIO(base64.b64decode(source)))), image)
+
+
+def test_the_sketchpad_reads_the_composite_and_tells_a_drawn_layer_from_a_placed_picture(tmp_path, mnist_test):
+    """A stroke reaches the server with a layer; the editor re-sending a test digit it was given comes
+    with none (as Chromium sends them): that is how the Zoo tab tells a person's drawing from an echo."""
+    from gradio.components.image_editor import EditorData
+    from gradio.data_classes import FileData
+
+    from zoo.ui import Sketchpad, drawn_on
+
+    digit = mnist_test[0][0]
+    picture, layer = tmp_path / "composite.png", tmp_path / "layer_0.png"
+    Image.fromarray(as_canvas(digit)).save(picture)
+    Image.new("RGBA", (392, 392), (0, 0, 0, 0)).save(layer)
+    pad = Sketchpad(type="numpy", image_mode="L")
+    placed = pad.preprocess(EditorData(background=FileData(path=str(picture)), layers=[],
+                                       composite=FileData(path=str(picture))))
+    stroke = pad.preprocess(EditorData(background=FileData(path=str(picture)), layers=[FileData(path=str(layer))],
+                                       composite=FileData(path=str(picture))))
+    assert not drawn_on(placed) and drawn_on(stroke)
+    assert not drawn_on(as_canvas(digit)) and not drawn_on(None)  # an array from a caller has no layers
+    assert np.array_equal(placed["composite"], as_canvas(digit))
+    assert float(((preprocess_sketch(stroke) - digit) ** 2).mean()) < 0.01

@@ -69,17 +69,21 @@ class Sketchpad(gr.Sketchpad):
         return "imageeditor"  # the frontend component, as for gr.Sketchpad
 
     def preprocess(self, payload):
-        """Only the composite (what the canvas shows) is decoded: the models never see the layers apart."""
+        """Only the composite (what the canvas shows) is decoded: the models never see the layers apart.
+
+        The layers come back as the files the browser sent, undecoded: the demo only asks whether there
+        are any (`drawn_on`).
+        """
         if payload is None:
             return None
         if payload.id is not None:  # the editor's blob path: Gradio assembles the files itself
             return self._guarded(super().preprocess, payload)
         composite = payload.composite if payload.composite is not None else payload.background
         if composite is None:
-            return {"background": None, "layers": [], "composite": None}
+            return {"background": None, "layers": payload.layers, "composite": None}
         check_image(composite)
         image = self._guarded(self.convert_and_format_image, composite, flatten_on_white=True)
-        return {"background": None, "layers": [], "composite": image}
+        return {"background": None, "layers": payload.layers, "composite": image}
 
     @staticmethod
     def _guarded(function, *args, **kwargs):
@@ -87,6 +91,12 @@ class Sketchpad(gr.Sketchpad):
             return function(*args, **kwargs)
         except (OSError, ValueError, Image.DecompressionBombError) as e:  # an unreadable image is an OSError
             raise gr.Error(f"Could not read the drawing as an image ({type(e).__name__}).", print_exception=False) from None
+
+
+def drawn_on(sketch) -> bool:
+    """Whether the editor's value carries a drawing layer: a stroke (even one undone) makes one; the
+    editor showing a picture it was given (a placed test digit) sends none."""
+    return isinstance(sketch, dict) and bool(sketch.get("layers"))
 
 
 def check_image(file: FileData | bytes) -> None:
@@ -193,12 +203,6 @@ def read_canvas(digits, sketch, digit_index) -> tuple[torch.Tensor | None, str]:
         return canvas_input(digits, sketch, digit_index)
     except SketchError as e:
         return None, str(e)
-
-
-def _same(reading, kept) -> bool:
-    """Two read_canvas results for the same input."""
-    return (kept is not None and reading[0] is not None and kept[0] is not None and reading[1] == kept[1]
-            and torch.equal(reading[0], kept[0]))
 
 
 def update(models, digits, sketch, digit_index, noise_amplitude, seed, variants, latent_dims):
@@ -355,17 +359,18 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
         # `models` may have grown since the page was built (a model kept in the Train tab).
         return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}), code_colours=colours)
 
-    def drawn(sketch, digit_index, kept, noise_amplitude, seed, variants, dims):
+    def drawn(sketch, digit_index, noise_amplitude, seed, variants, dims):
         """A stroke or Undo (or the /reconstruct API): the canvas read once, shown, and kept in `current`."""
-        current = read_canvas(digits, sketch, digit_index)
-        # About a second after a test digit is put on the canvas, Gradio's editor sends `input` twice by
-        # itself: an empty page (its picture not yet loaded), then the digit (seen in Chromium). Neither
-        # is the person's doing: the first would flash "Draw a digit first" and empty `current`, the second
-        # could show settings older than a slider moved meanwhile. A person cannot empty a page that
-        # holds a test digit but by Clear, which forgets the digit.
+        # About a second after a test digit is put on the canvas, Gradio's editor sends `input` by itself,
+        # once or twice: an empty page (its picture not yet loaded), then the digit (seen in Chromium).
+        # Neither is the person's doing: the first would flash "Draw a digit first" and empty `current`,
+        # the second could show settings older than a slider moved meanwhile (and once, in CI, read as
+        # "your drawing"). Both come without a drawing layer, which every stroke makes; a person cannot
+        # take the digit off the page but by Clear, which forgets it.
         # (digit_index is only ever set by the button: an API caller's reading is always shown.)
-        if digit_index is not None and (current[0] is None or _same(current, kept)):
+        if digit_index is not None and not drawn_on(sketch):
             return (gr.skip(),) * (len(outputs) + 1)
+        current = read_canvas(digits, sketch, digit_index)
         return *shown(current, noise_amplitude, seed, variants, dims), current
 
     def cleared(noise_amplitude, seed, variants, dims):
@@ -418,14 +423,18 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # centred) only when it changes; the controls show the kept reading: a slider move sends four small
     # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
     # (sketch, noise, seed, variants, dims) -> the page's outputs.
-    sketch.input(drawn, [sketch, digit_index, current, *settings], [*outputs, current], trigger_mode="always_last",
+    sketch.input(drawn, [sketch, digit_index, *settings], [*outputs, current], trigger_mode="always_last",
                  api_name="reconstruct", **zoo)
     for control in (noise, seed, pick_variants, pick_dims):
         control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private, **zoo)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
-    sketch.clear(blank_canvas, None, sketch, **private).then(cleared, settings, [digit_index, *outputs, current],
+    sketch.clear(blank_canvas, None, sketch, show_progress="hidden", **private).then(cleared, settings, [digit_index, *outputs, current],
                                                              **private, **zoo)
     # A programmatic update (the random digit) fires no `input`, so the click shows the digit itself.
-    random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], **private, **zoo)
+    # No progress overlay on it: Gradio 6.31 left the sketchpad's overlay up for good when the digit
+    # replaced a drawing, and the overlay swallowed every later stroke and click (seen in Chromium, and
+    # in a bare Gradio app with one Sketchpad and one button).
+    random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], show_progress="hidden",
+                       **private, **zoo)
     return sketch, digit_index, pick_variants, pick_dims
