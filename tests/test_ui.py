@@ -188,3 +188,33 @@ def test_the_sketchpad_reads_the_composite_and_tells_a_drawn_layer_from_a_placed
     assert not drawn_on(as_canvas(digit)) and not drawn_on(None)  # an array from a caller has no layers
     assert np.array_equal(placed["composite"], as_canvas(digit))
     assert float(((preprocess_sketch(stroke) - digit) ** 2).mean()) < 0.01
+
+
+def test_the_page_holds_every_noise_level_of_what_it_shows(models, digits, mnist_test):
+    """frames_html: each slider level as the server's own update shows it, named by the key the shown grid carries."""
+    import html as html_lib
+    import json
+    import re
+
+    from zoo.ui import NOISE_LEVELS, code_colours, frame_key, frames_html, picture_src, render
+
+    current = (mnist_test[0][0], "a test digit")
+    colours = code_colours([16, 32])
+    page = frames_html(models, current, 3, ["plain", "sparse"], [16, 32], colours)
+    key = re.search(r'data-key="([0-9a-f]+)"', page).group(1)
+    frames = json.loads(html_lib.unescape(re.search(r'data-frames="([^"]+)"', page).group(1)))
+    assert list(frames) == [f"{level:.2f}" for level in NOISE_LEVELS] and NOISE_LEVELS[-1] == 1.0
+    for level in (0.0, 0.35, 1.0):
+        clean, noisy, gallery, codes, message = show(models, current, level, 3, ["plain", "sparse"], [16, 32])
+        frame = frames[f"{level:.2f}"]
+        assert frame["noisy"] == picture_src(noisy) and frame["message"] == message
+        assert frame["figures"] == [[picture_src(image), caption] for image, caption in gallery]
+        shown = render(clean, noisy, gallery, codes, message, 2, colours, key=key)
+        assert f'data-key="{key}"' in shown[2] and frame["codes"] == shown[3]
+    assert frames["0.00"]["noisy"] != frames["0.05"]["noisy"]
+    # The key names the input, seed and selection: any change gives other frames.
+    assert key == frame_key(current, 3, ["sparse", "plain"], [32, 16])
+    assert len({key, frame_key(current, 4, ["plain", "sparse"], [16, 32]), frame_key(current, 3, ["plain"], [16, 32]),
+                frame_key((mnist_test[0][1], "a test digit"), 3, ["plain", "sparse"], [16, 32])}) == 4
+    assert frames_html(models, None, 3, ["plain"], [16], colours) == ""  # nothing shown: nothing to swap
+    assert frames_html(models, current, -1, ["plain"], [16], colours) == ""  # a seed the page refuses

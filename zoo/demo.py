@@ -16,7 +16,7 @@ from zoo import live, registry
 from zoo.explore_ui import build_explore_api, build_explore_tab
 from zoo.model import AutoEncoder
 from zoo.train_ui import Pickers, build_train_tab
-from zoo.ui import CSS, DEFAULT_REPORT, MAX_FILE_SIZE, MnistDigits, build_lab_tab, build_zoo_tab
+from zoo.ui import CSS, DEFAULT_REPORT, MAX_FILE_SIZE, PAGE_JS, MnistDigits, build_lab_tab, build_zoo_tab
 
 
 def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | None = None,
@@ -33,6 +33,7 @@ def build_app(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigits | 
         with gr.Tab("Lab", id="lab"):
             build_lab_tab(report or DEFAULT_REPORT)
         build_explore_api(models, atlases)
+        app.load(None, js=PAGE_JS)  # the Zoo tab's noise slider, shown in the page (zoo.ui.PAGE_JS)
     return app
 
 

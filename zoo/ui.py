@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
 import itertools
+import json
 import math
 import re
 import threading
@@ -40,6 +42,7 @@ CSS = """
 .zoo-grid figure { margin: 0; position: relative; }
 .zoo-grid img { width: 100%; height: auto; border-radius: 4px; }
 .zoo-codes { width: 100%; height: auto; display: block; }
+#zoo-frames, #zoo-render { display: none; }
 .zoo-grid figcaption { position: absolute; right: 6px; bottom: 6px; padding: 1px 6px; border-radius: 4px;
                        background: var(--background-fill-primary); font-size: var(--text-sm); }
 .zoo-strips { display: grid; gap: 4px; align-items: center; max-width: 960px; }
@@ -231,11 +234,16 @@ def show(models, current, noise_amplitude, seed, variants, latent_dims):
     return as_pixels(result.clean), as_pixels(result.noisy), gallery, code_frame, message
 
 
-def picture_html(image: np.ndarray, alt: str) -> str:
-    """A uint8 image as an inline <img>: a PNG in a data URL, no file for the server to write or the browser to fetch."""
+def picture_src(image: np.ndarray) -> str:
+    """A uint8 image as a PNG data URL: no file for the server to write or the browser to fetch."""
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+    return f"data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"
+
+
+def picture_html(image: np.ndarray, alt: str) -> str:
+    """A uint8 image as an inline <img> (`picture_src`)."""
+    return f'<img alt="{html.escape(alt)}" src="{picture_src(image)}">'
 
 
 def digit_html(x: torch.Tensor, alt: str) -> str:
@@ -243,20 +251,108 @@ def digit_html(x: torch.Tensor, alt: str) -> str:
     return picture_html(as_pixels(x.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy()), alt)
 
 
-def grid_html(gallery: list[tuple[np.ndarray, str]], columns: int) -> str:
-    """The reconstructions as one grid of captioned pictures, `columns` to a row (rows: variants, columns: d)."""
+def grid_html(gallery: list[tuple[np.ndarray, str]], columns: int, key: str = "") -> str:
+    """The reconstructions as one grid of captioned pictures, `columns` to a row (rows: variants, columns: d).
+
+    `key` (`frame_key`) names what the grid shows, for the page's script that swaps in other noise levels.
+    """
     figures = "".join(f'<figure>{picture_html(image, caption)}<figcaption class="caption-label">{html.escape(caption)}'
                       "</figcaption></figure>" for image, caption in gallery)
-    return f'<div class="zoo-grid" style="grid-template-columns: repeat({max(columns, 1)}, 1fr)">{figures}</div>'
+    return (f'<div class="zoo-grid" data-key="{html.escape(key)}" '
+            f'style="grid-template-columns: repeat({max(columns, 1)}, 1fr)">{figures}</div>')
 
 
-def render(clean, noisy, gallery, codes, message, columns: int, code_colours: dict[int, tuple[str, str]]):
+def render(clean, noisy, gallery, codes, message, columns: int, code_colours: dict[int, tuple[str, str]], key: str = ""):
     """update()'s result as the page's outputs: the pictures and the codes as HTML, the message as it is."""
     return (f'<div class="zoo-picture"><p class="zoo-label">Input as the models see it ({IMAGE_SIZE}x{IMAGE_SIZE})</p>'
             f'{picture_html(clean, "input")}</div>',
             f'<div class="zoo-picture"><p class="zoo-label">Noisy input</p>{picture_html(noisy, "noisy input")}</div>',
-            '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(gallery, columns),
+            '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(gallery, columns, key),
             codes_html(codes, code_colours), message)
+
+
+NOISE_STEP = 0.05  # the noise slider's step: the page holds every level for the input it shows
+NOISE_LEVELS = tuple(round(i * NOISE_STEP, 2) for i in range(round(1 / NOISE_STEP) + 1))
+
+
+def frame_key(current, seed, variants, dims) -> str:
+    """A short name for what the page shows, but for the noise level: the input, the seed, the selection."""
+    x, source = current
+    digest = hashlib.sha1(x.numpy().tobytes())
+    digest.update(repr((source, int(seed), sorted(variants or []), sorted(int(d) for d in dims or []))).encode())
+    return digest.hexdigest()[:16]
+
+
+def frames_html(models, current, seed, variants, dims, code_colours) -> str:
+    """What the page shows for `current` at every noise level (NOISE_LEVELS), for its script to swap in
+    when the slider moves, without a round trip to the server; "" when there is nothing to show.
+
+    One hidden element: `data-key` (`frame_key`) and `data-frames`, JSON {level: {noisy: PNG data URL,
+    figures: [[PNG data URL, caption], ...], codes: the code chart's HTML, message}}, each level as
+    `show` computes it for the server's own update.
+    """
+    if current is None or current[0] is None or not variants or not dims or bad_setting(0.0, seed) is not None:
+        return ""
+    frames = {}
+    for level in NOISE_LEVELS:
+        _, noisy, gallery, codes, message = show(models, current, level, seed, variants, dims)
+        frames[f"{level:.2f}"] = {"noisy": picture_src(noisy),
+                                  "figures": [[picture_src(image), caption] for image, caption in gallery],
+                                  "codes": codes_html(codes, code_colours), "message": message}
+    return (f'<div data-key="{frame_key(current, seed, variants, dims)}" '
+            f'data-frames="{html.escape(json.dumps(frames, separators=(",", ":")))}"></div>')
+
+
+# The page's side of `frames_html`: shows the kept frame for a noise level by changing the shown pictures'
+# sources and the captions' and message's text in place (Gradio owns those elements and replaces them on
+# its next update). Returns whether it did; it does nothing unless the frames are for what the page shows.
+SWAP_JS = """
+function zooSwap(noise) {
+  const grid = document.querySelector('#reconstructions .zoo-grid[data-key]');
+  const holder = document.querySelector('#zoo-frames [data-frames]');
+  if (!grid || !holder || !grid.dataset.key || holder.dataset.key !== grid.dataset.key) return false;
+  if (!window.__zooFrames || window.__zooFrames.key !== holder.dataset.key)
+    window.__zooFrames = {key: holder.dataset.key, frames: JSON.parse(holder.dataset.frames)};
+  const frame = window.__zooFrames.frames[Number(noise).toFixed(2)];
+  const noisy = document.querySelector('#noisy img');
+  const figures = grid.querySelectorAll('figure');
+  const message = document.querySelector('#message p');
+  if (!frame || !noisy || !message || figures.length !== frame.figures.length) return false;
+  noisy.src = frame.noisy;
+  figures.forEach((figure, i) => {
+    const [src, caption] = frame.figures[i];
+    figure.querySelector('img').src = src;
+    figure.querySelector('img').alt = caption;
+    figure.querySelector('figcaption').textContent = caption;
+  });
+  const chart = document.querySelector('#codes svg');
+  if (chart) {
+    const parsed = document.createElement('template');
+    parsed.innerHTML = frame.codes;
+    const svg = parsed.content.querySelector('svg');
+    if (svg) chart.innerHTML = svg.innerHTML;
+  }
+  message.textContent = frame.message;
+  return true;
+}
+"""
+# For Blocks.load (`zoo.demo.build_app`): on every move of the noise slider (the browser's own `input`
+# event, one listener on the document, as Gradio re-renders the slider's elements), the level from the
+# frames, or, where the page shows something and has no frame for the value, the server's (`#zoo-render`).
+PAGE_JS = f"""() => {{
+{SWAP_JS}
+  window.zooSwap = zooSwap;
+  document.addEventListener('input', event => {{
+    if (!(event.target instanceof HTMLInputElement) || !event.target.closest('#noise')) return;
+    const grid = document.querySelector('#reconstructions .zoo-grid');
+    if (!zooSwap(event.target.value) && grid && grid.dataset.key) document.querySelector('#zoo-render').click();
+  }}, true);
+}}"""
+# After the server has shown something: the slider's current level, from the frames.
+SHOW_LEVEL_JS = """() => {
+  const range = document.querySelector('#noise input[type=range]');
+  if (range && window.zooSwap) window.zooSwap(range.value);
+}"""
 
 
 # Vega's default colours, named, for the code plot's label (they repeat past the sixth sparse model).
@@ -356,8 +452,18 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
 
     def shown(current, noise_amplitude, seed, variants, dims):
         result = show(models, current, noise_amplitude, seed, variants, dims)
+        showing = current is not None and current[0] is not None and result[2] and bad_setting(noise_amplitude, seed) is None
         # `models` may have grown since the page was built (a model kept in the Train tab).
-        return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}), code_colours=colours)
+        return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}), code_colours=colours,
+                      key=frame_key(current, seed, variants, dims) if showing else "")
+
+    def framed(current, seed, variants, dims, known):
+        """Every noise level for what the page shows (`frames_html`), unless the page already has them."""
+        showing = current is not None and current[0] is not None and bad_setting(0.0, seed) is None
+        key = frame_key(current, seed, variants, dims) if showing and variants and dims else None
+        if key is not None and key == known:
+            return gr.skip(), gr.skip()
+        return frames_html(models, current, seed, variants, dims, colours), key
 
     def drawn(sketch, digit_index, noise_amplitude, seed, variants, dims):
         """A stroke or Undo (or the /reconstruct API): the canvas read once, shown, and kept in `current`."""
@@ -389,7 +495,7 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
                                    type="numpy", image_mode="L", elem_id="sketchpad",
                                    brush=gr.Brush(default_size=BRUSH, colors=["#000000"], color_mode="fixed"))
                 random_digit = gr.Button("Random MNIST test digit", elem_id="random-digit")
-                noise = gr.Slider(0.0, 1.0, value=0.0, step=0.05, label="Noise amplitude", elem_id="noise")
+                noise = gr.Slider(0.0, 1.0, value=0.0, step=NOISE_STEP, label="Noise amplitude", elem_id="noise")
                 seed = gr.Number(value=0, precision=0, minimum=0, maximum=MAX_SEED, label="Noise seed", elem_id="seed")
                 pick_variants = gr.CheckboxGroup(variant_names, value=variant_names, label="Variants", elem_id="variants")
                 pick_dims = gr.CheckboxGroup(latent_dims, value=latent_dims, label="d (latent size)", elem_id="dims")
@@ -401,8 +507,13 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
                     noisy = gr.HTML(empty[1], elem_id="noisy")
                 gallery = gr.HTML(empty[2], elem_id="reconstructions")
                 codes = gr.HTML(empty[3], elem_id="codes")
+                frames = gr.HTML("", elem_id="zoo-frames", container=False)  # hidden by CSS: the page's script reads it
+                # Hidden too: the page's script presses it when it has no frame for the slider's value.
+                show_level = gr.Button("Show this noise level", elem_id="zoo-render")
+    frames_key = gr.State(None)  # frame_key of the frames the page holds
     outputs = [clean, noisy, gallery, codes, message]
     settings = [noise, seed, pick_variants, pick_dims]
+    framing = ([current, seed, pick_variants, pick_dims, frames_key], [frames, frames_key])
 
     def pick_random(noise_amplitude, seed, variants, dims):
         """A random test digit on the canvas, and the page's outputs for it, in one event: a second event
@@ -423,18 +534,28 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # centred) only when it changes; the controls show the kept reading: a slider move sends four small
     # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
     # (sketch, noise, seed, variants, dims) -> the page's outputs.
+    # After each of them the page receives every noise level of what it shows (`frames_html`, ~0.3 MB), and
+    # shows the slider's level from them (the slider may have moved while the server worked).
+    quiet = {"show_progress": "hidden", **private, **zoo}
     sketch.input(drawn, [sketch, digit_index, *settings], [*outputs, current], trigger_mode="always_last",
-                 api_name="reconstruct", **zoo)
-    for control in (noise, seed, pick_variants, pick_dims):
-        control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private, **zoo)
+                 api_name="reconstruct", **zoo).then(framed, *framing, **quiet).then(None, js=SHOW_LEVEL_JS)
+    for control in (seed, pick_variants, pick_dims):
+        control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private,
+                       **zoo).then(framed, *framing, **quiet).then(None, js=SHOW_LEVEL_JS)
+    # The slider has no event of its own: the page's script (PAGE_JS) shows each level from the frames as
+    # the browser reports the move. Any Gradio event costs this page ~60 ms of the browser's main thread
+    # (the Sketchpad re-uploads its canvas on each), and a server round trip ~50 more (docs/BENCHMARKS.md).
+    # Without a frame (a typed value between the slider's steps, or frames still on their way) the script
+    # presses `show_level`.
+    show_level.click(shown, [current, *settings], outputs, **quiet).then(None, js=SHOW_LEVEL_JS)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
-    sketch.clear(blank_canvas, None, sketch, show_progress="hidden", **private).then(cleared, settings, [digit_index, *outputs, current],
-                                                             **private, **zoo)
+    sketch.clear(blank_canvas, None, sketch, show_progress="hidden", **private).then(
+        cleared, settings, [digit_index, *outputs, current], **private, **zoo).then(framed, *framing, **quiet)
     # A programmatic update (the random digit) fires no `input`, so the click shows the digit itself.
     # No progress overlay on it: Gradio 6.31 left the sketchpad's overlay up for good when the digit
     # replaced a drawing, and the overlay swallowed every later stroke and click (seen in Chromium, and
     # in a bare Gradio app with one Sketchpad and one button).
     random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], show_progress="hidden",
-                       **private, **zoo)
+                       **private, **zoo).then(framed, *framing, **quiet)
     return sketch, digit_index, pick_variants, pick_dims
