@@ -534,28 +534,31 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # centred) only when it changes; the controls show the kept reading: a slider move sends four small
     # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
     # (sketch, noise, seed, variants, dims) -> the page's outputs.
-    # After each of them the page receives every noise level of what it shows (`frames_html`, ~0.3 MB), and
-    # shows the slider's level from them (the slider may have moved while the server worked).
-    quiet = {"show_progress": "hidden", **private, **zoo}
+    # After each of them the page receives every noise level of what it shows (`frames_html`, ~0.3 MB,
+    # ~80 ms of server time), and shows the slider's level from them (the slider may have moved while the
+    # server worked). The frames have a queue of their own, so the next stroke need not wait for them;
+    # frames for an input the page no longer shows are never used (their key differs).
+    quiet = {"show_progress": "hidden", **private}
+    in_frames_queue = {"concurrency_id": "frames", "concurrency_limit": 1, **quiet}
     sketch.input(drawn, [sketch, digit_index, *settings], [*outputs, current], trigger_mode="always_last",
-                 api_name="reconstruct", **zoo).then(framed, *framing, **quiet).then(None, js=SHOW_LEVEL_JS)
+                 api_name="reconstruct", **zoo).then(framed, *framing, **in_frames_queue).then(None, js=SHOW_LEVEL_JS)
     for control in (seed, pick_variants, pick_dims):
         control.change(shown, [current, *settings], outputs, trigger_mode="always_last", **private,
-                       **zoo).then(framed, *framing, **quiet).then(None, js=SHOW_LEVEL_JS)
+                       **zoo).then(framed, *framing, **in_frames_queue).then(None, js=SHOW_LEVEL_JS)
     # The slider has no event of its own: the page's script (PAGE_JS) shows each level from the frames as
     # the browser reports the move. Any Gradio event costs this page ~60 ms of the browser's main thread
     # (the Sketchpad re-uploads its canvas on each), and a server round trip ~50 more (docs/BENCHMARKS.md).
     # Without a frame (a typed value between the slider's steps, or frames still on their way) the script
     # presses `show_level`.
-    show_level.click(shown, [current, *settings], outputs, **quiet).then(None, js=SHOW_LEVEL_JS)
+    show_level.click(shown, [current, *settings], outputs, **quiet, **zoo).then(None, js=SHOW_LEVEL_JS)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
     sketch.clear(blank_canvas, None, sketch, show_progress="hidden", **private).then(
-        cleared, settings, [digit_index, *outputs, current], **private, **zoo).then(framed, *framing, **quiet)
+        cleared, settings, [digit_index, *outputs, current], **private, **zoo).then(framed, *framing, **in_frames_queue)
     # A programmatic update (the random digit) fires no `input`, so the click shows the digit itself.
     # No progress overlay on it: Gradio 6.31 left the sketchpad's overlay up for good when the digit
     # replaced a drawing, and the overlay swallowed every later stroke and click (seen in Chromium, and
     # in a bare Gradio app with one Sketchpad and one button).
     random_digit.click(pick_random, settings, [digit_index, sketch, *outputs, current], show_progress="hidden",
-                       **private, **zoo).then(framed, *framing, **quiet)
+                       **private, **zoo).then(framed, *framing, **in_frames_queue).then(None, js=SHOW_LEVEL_JS)
     return sketch, digit_index, pick_variants, pick_dims
