@@ -348,10 +348,6 @@ PAGE_JS = f"""() => {{
     if (!zooSwap(event.target.value) && grid && grid.dataset.key) document.querySelector('#zoo-render').click();
   }}, true);
 }}"""
-# The frames' request waits until the page has painted what the server just sent: sending it starts
-# work on the page's main thread (Gradio's event, the Sketchpad's re-upload) that delayed the new pictures.
-AFTER_PAINT_JS = """(...inputs) => new Promise(resolve =>
-  requestAnimationFrame(() => setTimeout(() => resolve(inputs), 150)))"""
 # After the server has shown something: the slider's current level, from the frames.
 SHOW_LEVEL_JS = """() => {
   const range = document.querySelector('#noise input[type=range]');
@@ -543,7 +539,7 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # server worked). The frames have a queue of their own, so the next stroke need not wait for them;
     # frames for an input the page no longer shows are never used (their key differs).
     quiet = {"show_progress": "hidden", **private}
-    in_frames_queue = {"concurrency_id": "frames", "concurrency_limit": 1, "js": AFTER_PAINT_JS, **quiet}
+    in_frames_queue = {"concurrency_id": "frames", "concurrency_limit": 1, **quiet}
     sketch.input(drawn, [sketch, digit_index, *settings], [*outputs, current], trigger_mode="always_last",
                  api_name="reconstruct", **zoo).then(framed, *framing, **in_frames_queue).then(None, js=SHOW_LEVEL_JS)
     for control in (seed, pick_variants, pick_dims):
