@@ -531,8 +531,8 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # nothing measurable: the work holds the GIL anyway (docs/BENCHMARKS.md).
     zoo = {"concurrency_id": "zoo", "concurrency_limit": 1}
     # Strokes fire `input`; the clear button `clear`. The canvas is read (uploaded by the browser, decoded,
-    # centred) only when it changes; the controls show the kept reading: a slider move sends four small
-    # values, not the canvas's pictures (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
+    # centred) only when it changes; the seed and pickers show the kept reading, sending only their values
+    # (docs/BENCHMARKS.md). One public endpoint, /reconstruct:
     # (sketch, noise, seed, variants, dims) -> the page's outputs.
     # After each of them the page receives every noise level of what it shows (`frames_html`, ~0.3 MB,
     # ~80 ms of server time), and shows the slider's level from them (the slider may have moved while the
@@ -548,8 +548,8 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
     # The slider has no event of its own: the page's script (PAGE_JS) shows each level from the frames as
     # the browser reports the move. Any Gradio event costs this page ~60 ms of the browser's main thread
     # (the Sketchpad re-uploads its canvas on each), and a server round trip ~50 more (docs/BENCHMARKS.md).
-    # Without a frame (a typed value between the slider's steps, or frames still on their way) the script
-    # presses `show_level`.
+    # Without a frame (frames still on their way, or none for these settings) the script presses
+    # `show_level`. (A value typed between the slider's steps is snapped to a step by Gradio.)
     show_level.click(shown, [current, *settings], outputs, **quiet, **zoo).then(None, js=SHOW_LEVEL_JS)
     # Gradio's clear button drops the background too, and the editor then ignores strokes until the
     # draw tool is picked again ("select the draw tool to start"): put the white page back.
