@@ -218,3 +218,4 @@ def test_the_page_holds_every_noise_level_of_what_it_shows(models, digits, mnist
                 frame_key((mnist_test[0][1], "a test digit"), 3, ["plain", "sparse"], [16, 32])}) == 4
     assert frames_html(models, None, 3, ["plain"], [16], colours) == ""  # nothing shown: nothing to swap
     assert frames_html(models, current, -1, ["plain"], [16], colours) == ""  # a seed the page refuses
+    assert frame_key(None, 3, ["plain"], [16]) is None and frame_key(current, 3, [], [16]) is None

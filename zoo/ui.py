@@ -275,8 +275,11 @@ NOISE_STEP = 0.05  # the noise slider's step: the page holds every level for the
 NOISE_LEVELS = tuple(round(i * NOISE_STEP, 2) for i in range(round(1 / NOISE_STEP) + 1))
 
 
-def frame_key(current, seed, variants, dims) -> str:
-    """A short name for what the page shows, but for the noise level: the input, the seed, the selection."""
+def frame_key(current, seed, variants, dims) -> str | None:
+    """A short name for what the page shows, but for the noise level: the input, the seed, the selection;
+    None where it shows no reconstructions whatever the level (no input, a bad seed, nothing selected)."""
+    if current is None or current[0] is None or not variants or not dims or bad_setting(0.0, seed) is not None:
+        return None
     x, source = current
     digest = hashlib.sha1(x.numpy().tobytes())
     digest.update(repr((source, int(seed), sorted(variants or []), sorted(int(d) for d in dims or []))).encode())
@@ -291,7 +294,8 @@ def frames_html(models, current, seed, variants, dims, code_colours) -> str:
     figures: [[PNG data URL, caption], ...], codes: the code chart's HTML, message}}, each level as
     `show` computes it for the server's own update.
     """
-    if current is None or current[0] is None or not variants or not dims or bad_setting(0.0, seed) is not None:
+    key = frame_key(current, seed, variants, dims)
+    if key is None:
         return ""
     frames = {}
     for level in NOISE_LEVELS:
@@ -299,7 +303,7 @@ def frames_html(models, current, seed, variants, dims, code_colours) -> str:
         frames[f"{level:.2f}"] = {"noisy": picture_src(noisy),
                                   "figures": [[picture_src(image), caption] for image, caption in gallery],
                                   "codes": codes_html(codes, code_colours), "message": message}
-    return (f'<div data-key="{frame_key(current, seed, variants, dims)}" '
+    return (f'<div data-key="{key}" '
             f'data-frames="{html.escape(json.dumps(frames, separators=(",", ":")))}"></div>')
 
 
@@ -452,15 +456,13 @@ def build_zoo_tab(models: dict[tuple[str, int], AutoEncoder], digits: MnistDigit
 
     def shown(current, noise_amplitude, seed, variants, dims):
         result = show(models, current, noise_amplitude, seed, variants, dims)
-        showing = current is not None and current[0] is not None and result[2] and bad_setting(noise_amplitude, seed) is None
         # `models` may have grown since the page was built (a model kept in the Train tab).
         return render(*result, columns=len({int(d) for d in dims or []} & {d for _, d in models}), code_colours=colours,
-                      key=frame_key(current, seed, variants, dims) if showing else "")
+                      key=(result[2] and frame_key(current, seed, variants, dims)) or "")
 
     def framed(current, seed, variants, dims, known):
         """Every noise level for what the page shows (`frames_html`), unless the page already has them."""
-        showing = current is not None and current[0] is not None and bad_setting(0.0, seed) is None
-        key = frame_key(current, seed, variants, dims) if showing and variants and dims else None
+        key = frame_key(current, seed, variants, dims)
         if key is not None and key == known:
             return gr.skip(), gr.skip()
         return frames_html(models, current, seed, variants, dims, colours), key
