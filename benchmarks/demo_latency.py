@@ -1,14 +1,14 @@
-"""The demo's update function alone: preprocess a sketch, run every shipped model, build the images.
+"""/reconstruct's work alone, on the server: preprocess a sketch, run every shipped model, build the pictures as HTML.
 
-Function time only: not Gradio's decoding of the upload, its encoding of the outputs, its queue, nor
-the browser. What a person waits for is measured by benchmarks/demo_browser.py (Chromium) and what a
-room gets by benchmarks/demo_load.py (HTTP clients).
+Function time only: not Gradio's reading of the upload, its queue, nor the network. A person's page
+does this itself (benchmarks/demo_browser.py, Chromium); what programs get through the HTTP API is
+benchmarks/demo_load.py.
 
     python benchmarks/demo_latency.py [--sketches 200]
 
 Sketches are real MNIST test digits drawn onto the 400x400 canvas at random scales and positions, as
-black ink on white (what the sketchpad sends). Each is timed through zoo.ui.update with every
-variant and d selected and noise 0.3. Prints a table (median, p95, and each stage's share) and ends
+black ink on white (what the page's canvas holds). Each is timed through preprocess_sketch, compare and
+zoo.app.reconstruct_api.view_html with every variant and d selected and noise 0.3. Prints a table (median, p95, and each stage's share) and ends
 with `RESULT p95_ms=<value>`.
 """
 
@@ -25,13 +25,9 @@ from zoo import registry
 from zoo.comparison import compare
 from zoo.data import load_mnist
 from zoo.sketch import preprocess_sketch
-from zoo.ui import CANVAS, update
-
-
-class _Digits:  # update() only needs .get for test digits; sketches here never use it
-    def get(self, index):
-        raise AssertionError("not used")
-
+from zoo.app.keys import ModelKey
+from zoo.app.reconstruct_api import view_html
+from zoo.app.zoo_tab import CANVAS
 
 def sketches(count: int, seed: int = 0) -> list[np.ndarray]:
     x, _ = load_mnist("test")
@@ -56,20 +52,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sketches", type=int, default=200)
     args = parser.parse_args(argv)
-    models, _ = registry.load_zoo()
-    names, dims = sorted({n for n, _ in models}), sorted({d for _, d in models})
+    loaded, _ = registry.load_zoo()
+    models = {ModelKey(name, d): model for (name, d), model in loaded.items()}
+    keys = sorted(models)
     images = sketches(args.sketches)
-    digits = _Digits()
     for image in images[:5]:  # warm-up: first calls pay for lazy initialisation
-        update(models, digits, {"composite": image}, None, 0.3, 0, names, dims)
+        view_html(models, preprocess_sketch(image), 0.3, 0, keys)
     stages = {"preprocess_sketch": [], "noise + models (compare)": [], "whole update": []}
     for i, image in enumerate(images):
         t0 = time.perf_counter()
         x = preprocess_sketch({"composite": image})
         t1 = time.perf_counter()
-        compare(models, x, 0.3, i, names, dims)
+        compare(models, x, 0.3, i, keys)
         t2 = time.perf_counter()
-        update(models, digits, {"composite": image}, None, 0.3, i, names, dims)
+        view_html(models, preprocess_sketch(image), 0.3, i, keys)
         t3 = time.perf_counter()
         stages["preprocess_sketch"].append(t1 - t0)
         stages["noise + models (compare)"].append(t2 - t1)

@@ -1,15 +1,18 @@
-"""The demo under a room's load: N users x M calls of /reconstruct through Gradio's plain HTTP API.
+"""The HTTP API for programs under a room's load: N users x M calls of /reconstruct through Gradio's plain HTTP API.
+
+A person's page asks the server nothing while drawing (the models run in it: benchmarks/demo_browser.py);
+this is what programs calling /reconstruct get.
 
     python benchmarks/demo_load.py [--users 20] [--calls 20] [--port 7871]
 
 Starts `python demo.py` on 127.0.0.1 (a separate process, as a person would) and waits until its
-start-up work is done, uploads one canvas per user (a real MNIST test digit drawn on the 400x400 page as
-the sketchpad sends it), then each user, in its own thread, calls POST /gradio_api/call/reconstruct and
+start-up work is done, uploads one canvas per user (a real MNIST test digit drawn on the 400x400 page, as a
+PNG), then each user, in its own thread, calls POST /gradio_api/call/reconstruct and
 reads the result stream, M times, moving the noise slider (0.00, 0.05, ...). Images are not downloaded
 (they travel inside the HTML). Rows: one user alone (the baseline), N users at once with one Gradio
 session each (as a browser tab or gradio_client has), and N users with a new session for every call
-(anonymous API calls). The same three rows first for Gradio's floor: a bare app with the same inputs and
-outputs and no work behind them. Prints updates/s, latency p50/p95/max, errors, and the server's CPU time
+(anonymous API calls). The same three rows first for Gradio's floor: a bare app with the same API endpoint
+(gr.api, the same inputs and outputs) and no work behind it. Prints updates/s, latency p50/p95/max, errors, and the server's CPU time
 per update (from /proc: user + system time of the server process).
 Last line: `RESULT users=<N> updates_per_s=<v> p95_ms=<v> errors=<n> cpu_ms_per_update=<v>
 floor_updates_per_s=<v> floor_p95_ms=<v>` (N users, a session each).
@@ -35,7 +38,8 @@ from PIL import Image
 from zoo.data import load_mnist
 from zoo.paths import checkout_root
 from zoo.shipped import LATENT_DIMS
-from zoo.ui import as_canvas
+from zoo.app.pictures import as_canvas
+from zoo.app.zoo_tab import CANVAS
 from zoo.variants import variant_names
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
@@ -81,7 +85,7 @@ def canvas_png(index: int) -> bytes:
     """MNIST test digit `index` drawn on the sketchpad's page, as the PNG the browser uploads."""
     x, _ = load_mnist("test")
     buffer = io.BytesIO()
-    Image.fromarray(as_canvas(x[index])).save(buffer, format="PNG")
+    Image.fromarray(as_canvas(x[index], CANVAS)).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -152,17 +156,15 @@ def load(base: str, pid: int, pngs: list[bytes], users: int, calls: int, session
 
 
 def bare_app():
-    """Gradio's floor for the same call: the demo's five inputs (our Sketchpad reads the canvas) and five
-    outputs, no work behind them."""
+    """Gradio's floor for the same call: an API endpoint with the demo's five inputs and five outputs, no work."""
     import gradio as gr
 
-    from zoo.ui import Sketchpad
+    def reconstruct(sketch: dict, noise_amplitude: float, seed: int, variants: list[str], dims: list[int]
+                    ) -> tuple[str, str, str, str, str]:
+        return "<p>nothing</p>", "<p>nothing</p>", "<p>nothing</p>", "<p>nothing</p>", "nothing"
 
     with gr.Blocks() as app:
-        inputs = [Sketchpad(type="numpy", image_mode="L"), gr.Slider(0.0, 1.0), gr.Number(),
-                  gr.CheckboxGroup(VARIANTS), gr.CheckboxGroup(DIMS)]
-        outputs = [gr.HTML() for _ in range(4)] + [gr.Markdown()]
-        gr.Button().click(lambda *_: ["<p>nothing</p>"] * 4 + ["nothing"], inputs, outputs, api_name="reconstruct")
+        gr.api(reconstruct, api_name="reconstruct")
     return app
 
 

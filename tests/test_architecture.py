@@ -1,9 +1,11 @@
-"""The package's rooms import downwards only: no import cycle, the engine imports no variant, the library no lab or UI.
+"""The package's rooms import downwards only: in the order zoo/__init__.py lists them, with no cycle; the engine
+imports no variant; the library imports neither the lab nor the demo.
 
-docs/ARCHITECTURE.md draws these rooms; this test keeps the picture true.
+docs/ARCHITECTURE.md draws these rooms; this test keeps the picture and the list true.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -11,8 +13,8 @@ import pytest
 import zoo
 
 PACKAGE = Path(zoo.__file__).parent
-FRONT_DOORS = {"zoo.demo", "zoo.train_all", "zoo.report"}  # the commands: they may import anything
-UI = {"zoo.ui", "zoo.explore_ui", "zoo.train_ui"}
+WINGS = {"zoo.lab", "zoo.app"}  # the lab and the demo: the library imports neither
+COMMANDS = {"zoo.demo", "zoo.train_all", "zoo.report"}  # they may import anything
 
 
 def _module_name(path: Path) -> str:
@@ -39,12 +41,38 @@ GRAPH = {_module_name(p): _imports(p) for p in PACKAGE.rglob("*.py")}
 def room(module: str) -> str:
     """A subpackage is one room (its plugins register with it); every other module is its own."""
     parts = module.split(".")
-    return ".".join(parts[:2]) if len(parts) > 2 or module in ("zoo.variants", "zoo.lab") else module
+    return ".".join(parts[:2]) if len(parts) > 2 or module in ("zoo.variants", "zoo.lab", "zoo.app") else module
 
 
-def test_the_graph_was_read():
-    assert {"zoo.engine", "zoo.variants.sparse", "zoo.lab.report", "zoo.registry"} <= set(GRAPH)
+def listed_order() -> list[str]:
+    """The rooms in the order zoo/__init__.py's docstring lists them (indented lines: names, then what they hold)."""
+    names = []
+    for line in (zoo.__doc__ or "").splitlines():
+        match = re.match(r"^ {4}([\w/]+(?:, [\w/]+)*) {2,}\S", line)
+        if match:
+            names += [f"zoo.{name.rstrip('/')}" for name in match.group(1).split(", ")]
+    return names
+
+
+def test_the_graph_and_the_list_were_read():
+    assert {"zoo.engine", "zoo.variants.sparse", "zoo.lab.report", "zoo.registry", "zoo.app.zoo_tab"} <= set(GRAPH)
     assert "zoo.metrics" in GRAPH["zoo.engine"] and "zoo.lab.tables" in GRAPH["zoo.lab.report"]
+    order = listed_order()
+    assert order[:3] == ["zoo.paths", "zoo.atomic", "zoo.hardware"] and set(order[-3:]) == COMMANDS
+
+
+def test_every_room_is_listed_once_in_zoo_init():
+    order = listed_order()
+    assert len(order) == len(set(order))
+    assert {room(m) for m in GRAPH if m != "zoo"} == set(order)
+
+
+def test_each_room_imports_only_rooms_listed_above_it():
+    position = {name: i for i, name in enumerate(listed_order())}
+    wrong = sorted(f"{module} imports {imported}" for module, imports in GRAPH.items() if module != "zoo"
+                   for imported in imports if imported != "zoo" and room(imported) != room(module)
+                   and position[room(imported)] > position[room(module)])
+    assert not wrong
 
 
 def test_no_import_cycle_between_rooms():
@@ -73,11 +101,12 @@ def test_the_engine_trains_what_it_is_given_and_imports_no_variant():
     assert GRAPH["zoo.engine"] <= {"zoo.metrics", "zoo.config", "zoo.hardware", "zoo.model"}
 
 
-@pytest.mark.parametrize("module", sorted(m for m in GRAPH if room(m) != "zoo.lab" and m not in FRONT_DOORS | UI))
-def test_the_library_imports_neither_the_lab_nor_the_ui(module):
-    assert not {m for m in GRAPH[module] if room(m) == "zoo.lab" or m in UI | FRONT_DOORS}, module
+@pytest.mark.parametrize("module", sorted(m for m in GRAPH if room(m) not in WINGS and m not in COMMANDS))
+def test_the_library_imports_neither_the_lab_nor_the_demo(module):
+    assert not {m for m in GRAPH[module] if room(m) in WINGS or m in COMMANDS}, module
 
 
-def test_the_lab_imports_no_ui_and_no_command():
-    for module in (m for m in GRAPH if room(m) == "zoo.lab"):
-        assert not GRAPH[module] & (UI | FRONT_DOORS), module
+def test_the_lab_and_the_demo_import_neither_each_other_nor_a_command():
+    for module in (m for m in GRAPH if room(m) in WINGS):
+        other = WINGS - {room(module)}
+        assert not {m for m in GRAPH[module] if room(m) in other or m in COMMANDS}, module

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-
-from zoo.comparison import as_pixels, compare
+from zoo.comparison import add_seeded_noise, as_pixels, compare, seed_noise
 from zoo.variants import get_variant
 
 
@@ -13,34 +12,42 @@ def models():
             for name in ("plain", "sparse") for d in (8, 16)}
 
 
-def test_compare_returns_each_selected_model_in_order(models):
+def test_compare_returns_each_asked_model_in_order(models):
     x = torch.rand(784)
-    result = compare(models, x, 0.3, seed=1, variants=["sparse", "plain"], latent_dims=[16, 8])
-    assert [(r.variant, r.latent_dim) for r in result.reconstructions] == [("sparse", 8), ("sparse", 16), ("plain", 8), ("plain", 16)]
+    keys = [("sparse", 8), ("sparse", 16), ("plain", 16), ("plain", 8)]
+    result = compare(models, x, 0.3, seed=1, keys=keys)
+    assert [r.key for r in result.reconstructions] == keys
     np.testing.assert_allclose(result.clean, x.reshape(28, 28).numpy())
     for r in result.reconstructions:
-        model = models[r.variant, r.latent_dim]
-        expected = model(torch.from_numpy(result.noisy).reshape(1, 784))
+        expected = models[r.key](torch.from_numpy(result.noisy).reshape(1, 784))
         np.testing.assert_allclose(r.image, expected.reshape(28, 28).detach().numpy(), atol=1e-6)
         assert r.mse == pytest.approx(float(np.mean((r.image - result.clean) ** 2)), rel=1e-5)
-        assert r.code.shape == (r.latent_dim,)
+        assert r.code.shape == (r.key[1],)
 
 
 def test_noise_is_seeded_and_scaled(models):
     x = torch.full((784,), 0.5)
-    a = compare(models, x, 0.2, 7, ["plain"], [8])
-    b = compare(models, x, 0.2, 7, ["plain"], [8])
-    c = compare(models, x, 0.2, 8, ["plain"], [8])
+    a = compare(models, x, 0.2, 7, [("plain", 8)])
+    b = compare(models, x, 0.2, 7, [("plain", 8)])
+    c = compare(models, x, 0.2, 8, [("plain", 8)])
     assert np.array_equal(a.noisy, b.noisy) and not np.array_equal(a.noisy, c.noisy)
     assert np.std(a.noisy - a.clean) == pytest.approx(0.2, rel=0.15)
-    assert np.array_equal(compare(models, x, 0.0, 7, ["plain"], [8]).noisy, a.clean)
+    assert np.array_equal(compare(models, x, 0.0, 7, [("plain", 8)]).noisy, a.clean)
+
+
+def test_a_seeds_noise_is_its_draw_times_the_amplitude_in_float32():
+    """What the page does with the draw it fetches (engine.js addNoise) is the server's noise, bit for bit."""
+    x = torch.rand(1, 784)
+    draw = seed_noise(11)
+    assert draw.shape == (784,) and draw.std().item() == pytest.approx(1.0, rel=0.1)
+    by_hand = (x + torch.tensor(0.35, dtype=torch.float32) * draw).clamp(0, 1)
+    assert torch.equal(add_seeded_noise(x, 0.35, 11), by_hand)
 
 
 def test_missing_models_and_empty_selections_are_skipped(models):
     x = torch.rand(784)
-    assert compare(models, x, 0.1, 0, ["plain", "denoising"], [8, 64]).reconstructions[0].variant == "plain"
-    assert len(compare(models, x, 0.1, 0, ["plain", "denoising"], [8, 64]).reconstructions) == 1
-    assert compare(models, x, 0.1, 0, [], [8]).reconstructions == []
+    assert [r.key for r in compare(models, x, 0.1, 0, [("plain", 8), ("denoising", 8)]).reconstructions] == [("plain", 8)]
+    assert compare(models, x, 0.1, 0, []).reconstructions == []
 
 
 def test_as_pixels_rounds_and_clips_to_uint8():

@@ -20,6 +20,28 @@ def test_the_form_is_the_variants_own_numeric_fields_with_their_defaults():
     assert live.hyperparameters("plain") == {}
 
 
+def test_each_field_of_the_form_says_what_it_means_from_the_variants_own_documentation():
+    from dataclasses import dataclass
+
+    from zoo.variants import VARIANTS, register
+    from zoo.variants.base import Variant
+
+    helps = live.hyperparameter_help("sparse")
+    assert set(helps) == set(live.hyperparameters("sparse")) and all(helps.values())
+    assert "exactly 0" in helps["code_threshold"] and "ramps" in helps["l1_warmup_epochs"]
+    assert "amplitude" in live.hyperparameter_help("denoising")["max_noise_amplitude"]
+
+    @register("undocumented-for-test")
+    @dataclass(frozen=True)
+    class Undocumented(Variant):
+        strength: float = 0.5  # a plain field: no help to show, and no error
+
+    try:
+        assert live.hyperparameter_help("undocumented-for-test") == {"strength": ""}
+    finally:
+        del VARIANTS["undocumented-for-test"]
+
+
 def test_settings_become_a_recipe_or_one_line_saying_what_is_wrong():
     variant, d, config = live.settings("sparse", 32, 5, 0.01, {"l1_weight": 3e-3, "l1_warmup_epochs": 2})
     assert (variant.l1_weight, variant.l1_warmup_epochs, d, config.epochs, config.learning_rate) == (3e-3, 2, 32, 5, 0.01)

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from zoo.model import AutoEncoder, ModelConfig, parameter_count
+from zoo.model import ACTIVATIONS, AutoEncoder, ModelConfig, parameter_count
 
 
 @pytest.mark.parametrize("d", [1, 16, 32, 64])
@@ -29,6 +29,13 @@ def test_parameter_count_formula_matches_the_module(d, hidden, decoder_hidden, a
 def test_course_model_parameter_count_is_1569d_plus_784():
     for d in (16, 32, 64):
         assert parameter_count(ModelConfig(latent_dim=d)) == 1569 * d + 784
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_a_config_says_whether_its_code_can_be_exactly_zero(activation):
+    model = AutoEncoder(ModelConfig(latent_dim=64, encoder_activation=activation, code_threshold=0.1))
+    h = model.encode(torch.randn(256, 784) * 3)
+    assert ModelConfig(encoder_activation=activation).sparse_code == bool((h == 0).any())
 
 
 def test_relu_code_can_be_exactly_zero():

@@ -102,6 +102,8 @@ def test_the_wheel_holds_only_the_package_and_its_zoo_loads_from_anywhere(tmp_pa
     names = zipfile.ZipFile(wheel).namelist()
     assert {n.split("/")[0] for n in names} == {"zoo", wheel.name.split("-py3")[0] + ".dist-info"}
     assert {f"zoo/weights/{m}.{ext}" for m in registry.list_models() for ext in ("safetensors", "json")} <= set(names)
+    static = ROOT / "zoo" / "app" / "static"  # the demo's page: its scripts, templates and styles
+    assert {f"zoo/app/static/{p.name}" for p in static.iterdir()} <= set(names) and len(list(static.iterdir())) >= 8
     scripts = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "ae-zoo-demo = zoo.demo:main" in scripts and "ae-zoo-train = zoo.train_all:main" in scripts
 
@@ -110,6 +112,7 @@ def test_the_wheel_holds_only_the_package_and_its_zoo_loads_from_anywhere(tmp_pa
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     probe = ("import sys, zoo; from zoo import registry, metrics; from zoo.data import load_mnist; "
+             "from zoo.app.page_models import read_static; assert 'AEZoo' in read_static('engine.js'); "
              "m = registry.get_model('sparse-d32'); x, _ = load_mnist('test'); "
              "print(zoo.__file__); print(len(registry.list_models())); "
              "print(metrics.reconstruction_mse(m, x)); print(m.card['metrics']['test_mse'])")

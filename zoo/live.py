@@ -26,7 +26,6 @@ from zoo.model import INPUT_DIM, AutoEncoder
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
 
-USER_TAG = "yours"  # a user-trained model shows as "<variant> (yours)" beside the shipped ones
 PROBE_IMAGES = 2000  # test images behind the live metrics (the first 2,000: the same every epoch)
 SHOWN_DIGITS = 8  # test digits whose reconstructions the live view shows
 
@@ -44,11 +43,6 @@ class Limits:
 LIMITS = Limits()
 
 
-def user_label(variant: str) -> str:
-    """The name a user-trained model of `variant` goes by in the demo: "sparse (yours)"."""
-    return f"{variant} ({USER_TAG})"
-
-
 def hyperparameters(variant: str) -> dict[str, int | float]:
     """The variant's own numeric hyperparameters and their defaults: the fields its dataclass adds to Variant.
 
@@ -59,6 +53,12 @@ def hyperparameters(variant: str) -> dict[str, int | float]:
     return {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)
             if f.name not in shared and isinstance(getattr(spec, f.name), (int, float))
             and not isinstance(getattr(spec, f.name), bool)}
+
+
+def hyperparameter_help(variant: str) -> dict[str, str]:
+    """What each of `hyperparameters(variant)` means, from the variant's own field documentation ("" if it has none)."""
+    own = hyperparameters(variant)
+    return {f.name: f.metadata.get("help", "") for f in dataclasses.fields(get_variant(variant)) if f.name in own}
 
 
 def settings(variant: str, latent_dim, epochs, learning_rate, values: dict, limits: Limits = LIMITS

@@ -42,6 +42,7 @@ ACTIVATIONS: dict[str, Callable[["ModelConfig"], nn.Module]] = {
     "sigmoid": lambda config: nn.Sigmoid(),
     "tanh": lambda config: nn.Tanh(),
 }
+SPARSE_ACTIVATIONS = frozenset({"relu", "jumprelu"})  # codes with exact zeros: a unit is off, not just small
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,11 @@ class ModelConfig:
             raise ValueError(f"code_threshold must be >= 0, got {self.code_threshold}")
         if any(h <= 0 for h in self.hidden_dims + (self.decoder_hidden_dims or ())):
             raise ValueError(f"hidden layer widths must be positive, got {self.hidden_dims}, {self.decoder_hidden_dims}")
+
+    @property
+    def sparse_code(self) -> bool:
+        """Whether code entries can be exactly zero (its activation switches units off)."""
+        return self.encoder_activation in SPARSE_ACTIVATIONS
 
     @property
     def layer_sizes(self) -> list[int]:

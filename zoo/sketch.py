@@ -22,7 +22,9 @@ INK_THRESHOLD = 0.1  # ink level that counts as drawn, on a 0..1 scale
 CROP_THRESHOLD = 0.02  # ink level kept inside the crop: MNIST's 20-pixel box includes its faint anti-aliased edge
 
 
+LUMA = (0.299, 0.587, 0.114)  # ITU-R 601: the grey level of an RGB pixel
 EMPTY = "Draw a digit first: the canvas is empty."  # the message for a blank canvas
+DOT = "That is only a dot: draw a whole digit, filling most of the canvas."
 
 
 class SketchError(ValueError):
@@ -59,7 +61,7 @@ def to_ink(image: Any) -> np.ndarray:
     if array.ndim == 3:
         if array.shape[2] == 4:
             alpha = array[:, :, 3]
-        array = array[:, :, :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R 601 luma
+        array = array[:, :, :3] @ np.array(LUMA, dtype=np.float32)
     if alpha is not None and alpha.min() < 0.99:
         # Composite over the colour that contrasts with the strokes, so any ink colour shows.
         stroke = array[alpha > 0.5]
@@ -81,7 +83,7 @@ def normalise_ink(ink: np.ndarray) -> np.ndarray:
     rows, cols = np.flatnonzero(keep.any(axis=1)), np.flatnonzero(keep.any(axis=0))
     height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
     if max(height, width) < max(3, 0.04 * max(ink.shape)):
-        raise SketchError("That is only a dot: draw a whole digit, filling most of the canvas.")
+        raise SketchError(DOT)
     crop = ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
     scale = BOX / max(height, width)
     new_h, new_w = max(1, round(height * scale)), max(1, round(width * scale))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import torch
@@ -23,6 +23,11 @@ def bce_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 
 
 RECONSTRUCTION_LOSSES = {"mse": mse_loss, "bce": bce_loss}
+
+
+def hyperparameter(default, help: str):
+    """A variant's field with what it means, for people (the demo's Train tab shows it beside the field)."""
+    return field(default=default, metadata={"help": help})
 
 
 @dataclass(frozen=True)

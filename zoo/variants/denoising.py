@@ -6,7 +6,7 @@ import torch
 
 from zoo.noise import add_white_noise
 from zoo.variants import register
-from zoo.variants.base import Variant
+from zoo.variants.base import Variant, hyperparameter
 
 
 @register("denoising")
@@ -16,7 +16,8 @@ class Denoising(Variant):
     # Each image draws its amplitude uniformly from [0, max]. Seeing noise costs clean-image error:
     # in the zoo's 12 epochs, max 0.5 gave 1.51x plain's at d=64, max 0.4 gives 1.35x while still
     # cutting the error at amplitude 0.5 to a quarter of plain's (docs/TRAINING.md).
-    max_noise_amplitude: float = 0.4
+    max_noise_amplitude: float = hyperparameter(0.4, "each training image gets noise of an amplitude drawn "
+                                                          "uniformly from 0 to this")
 
     def corrupt(self, x: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         amplitude = self.max_noise_amplitude * torch.rand(x.shape[0], 1, generator=generator, device=generator.device)

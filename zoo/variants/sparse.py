@@ -30,7 +30,7 @@ import torch
 from zoo.config import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
 from zoo.variants import register
-from zoo.variants.base import Variant
+from zoo.variants.base import Variant, hyperparameter
 
 
 @register("sparse")
@@ -40,15 +40,16 @@ class Sparse(Variant):
     default_train_config = TrainConfig(epochs=14)  # the L1 ramp (9 epochs) needs time to settle after it
 
     encoder_activation: str = "jumprelu"
-    code_threshold: float = 0.6  # h = z above it, exactly 0 at or below it (0 makes it a ReLU)
-    l1_weight: float = 2.4e-3  # final weight of mean |h| over the batch and the d units (= ||h||_1 / d)
-    l1_start_weight: float = 4e-4  # weight at epoch 0
-    l1_warmup_epochs: float = 9.0  # linear ramp from start to final over this many epochs
-    l2_weight: float = 1e-5  # weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights
+    code_threshold: float = hyperparameter(0.6, "h = z above it, exactly 0 at or below it (0 makes the code a ReLU)")
+    l1_weight: float = hyperparameter(2.4e-3, "the L1 penalty's final weight, on mean |h| over the batch and the d units "
+                                              "(= ||h||_1 / d)")
+    l1_start_weight: float = hyperparameter(4e-4, "the L1 weight at epoch 0")
+    l1_warmup_epochs: float = hyperparameter(9.0, "epochs over which the L1 weight ramps linearly from start to final")
+    l2_weight: float = hyperparameter(1e-5, "the weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights")
 
-    revive_until_epoch: int = 12  # revive dead units at the end of epochs 1..this (of 14)
-    revive_fraction: float = 0.05  # a revived unit fires on this share of training images
-    revive_sample: int = 10000  # a unit is dead if it fires on none of the first this-many training images
+    revive_until_epoch: int = hyperparameter(12, "dead units are revived at the end of epochs 1 to this one (of 14)")
+    revive_fraction: float = hyperparameter(0.05, "a revived unit fires on this share of the training images")
+    revive_sample: int = hyperparameter(10000, "a unit is dead if it fires on none of this many first training images")
 
     def model_config(self, latent_dim: int) -> ModelConfig:
         return replace(super().model_config(latent_dim), code_threshold=self.code_threshold)

@@ -3,7 +3,8 @@
 The computation is `zoo.live`. One training runs at a time per server (others wait in Gradio's
 queue, which shows them their place); a job is capped in epochs and wall time (`live.LIMITS`);
 Stop ends it before the next step, keeping the last finished epoch. A kept model is written to the
-user zoo (`paths.user_weights_dir()`) and joins the other tabs' pickers as "<variant> (yours)".
+user zoo (`paths.user_weights_dir()`), joins the other tabs' pickers as "<variant> (yours)", and
+reaches the page as the shipped ones do (its weights, run in the page).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from zoo import checkpoint, live, paths
-from zoo.model import AutoEncoder
-from zoo.registry import model_label
-from zoo.ui import digit_html
+from zoo.app.keys import ModelKey
+from zoo.app.page_models import DemoModels
+from zoo.app.pictures import digit_html
 from zoo.variants import get_variant, variant_names
 
 CURVES = ("train loss", "test MSE", "MSE at noise 0.5")
@@ -31,10 +32,9 @@ CURVES = ("train loss", "test MSE", "MSE at noise 0.5")
 
 @dataclass
 class Pickers:
-    """The other tabs' model pickers, refreshed when a model is kept."""
+    """What shows the demo's models elsewhere, refreshed when a model is kept."""
 
-    variants: gr.CheckboxGroup  # the Zoo tab's variants
-    dims: gr.CheckboxGroup  # the Zoo tab's d values
+    bench: gr.HTML  # the Zoo tab (its `models` prop: the models the page runs)
     explore_model: gr.Dropdown
     explore_walk: gr.CheckboxGroup
 
@@ -96,15 +96,17 @@ def status_line(s: live.Snapshot, variant: str, d: int, sparse: bool) -> str:
     return line + f" (noise and sparsity on the first {live.PROBE_IMAGES:,} test images)."
 
 
-def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers: Pickers,
-                    trainings: Trainings | None = None) -> None:
-    """The Train tab, inside a gr.Blocks. `models` is the demo's dict: a kept model is added to it."""
+def build_train_tab(models: DemoModels, digits, pickers: Pickers, trainings: Trainings | None = None) -> None:
+    """The Train tab, inside a gr.Blocks. A kept model is added to `models`."""
     trainings = trainings or Trainings()
     names = variant_names()
     fields: dict[str, float] = {}  # every variant's hyperparameters, one form field per name
+    helps: dict[str, str] = {}  # what each means, from its variant's field documentation
     for name in names:
         for field, default in live.hyperparameters(name).items():
             fields.setdefault(field, default)
+        for field, text in live.hyperparameter_help(name).items():
+            helps.setdefault(field, text)
     default_variant = "sparse" if "sparse" in names else names[0]
 
     def defaults(variant: str) -> tuple[int, float, dict]:
@@ -133,7 +135,7 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
                                label="Epochs", elem_id="train-epochs")
             learning_rate = gr.Number(value=rate, label="Peak learning rate", elem_id="train-lr")
         with gr.Row():
-            values = [gr.Number(value=own.get(field, default), visible=field in own, label=field,
+            values = [gr.Number(value=own.get(field, default), visible=field in own, label=field, info=helps[field] or None,
                                 elem_id=f"train-{field}") for field, default in fields.items()]
         with gr.Row():
             start = gr.Button("Train", variant="primary", elem_id="train-start")
@@ -169,7 +171,7 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
                curves_html([]), "", "", "")
         shown = test_x[:live.SHOWN_DIGITS]
         seen = []
-        zeros = spec.encoder_activation in ("relu", "jumprelu")  # a code that can be exactly zero
+        zeros = spec.model_config(d).sparse_code  # a code that can be exactly zero
         for snap in job.snapshots():
             seen.append(snap)
             yield (status_line(snap, spec.name, d, zeros), curves_html(seen, zeros),
@@ -204,7 +206,7 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
 
     stop.click(stop_job, None, kept, concurrency_limit=None, **private)
 
-    def keep_job(zoo_variants, zoo_dims, explore_walk, request: gr.Request):
+    def keep_job(explore_walk, request: gr.Request):
         job = trainings.job
         if job is None:
             raise gr.Error("Train a model first.", print_exception=False)
@@ -214,20 +216,15 @@ def build_train_tab(models: dict[tuple[str, int], AutoEncoder], digits, pickers:
             card = job.keep()
         except ValueError as e:
             raise gr.Error(str(e), print_exception=False) from None
-        name, d = live.user_label(card["variant"]), card["latent_dim"]
-        model, _ = checkpoint.load(paths.user_weights_dir(), card["variant"], d)
-        models[(name, d)] = model
-        label = model_label(name, d)
-        all_variants = sorted({n for n, _ in models})
-        all_dims = sorted({k for _, k in models})
-        labels = [model_label(*key) for key in sorted(models)]
-        message = (f"Kept **{label}** (test MSE {card['metrics']['test_mse']:.5f}, {card['epochs']} epochs) in "
-                   f"`{paths.user_weights_dir()}`. It is now in the Zoo tab (row *{name}*) and in Explore.")
-        return (message,
-                gr.CheckboxGroup(choices=all_variants, value=sorted(set(zoo_variants or []) | {name})),
-                gr.CheckboxGroup(choices=all_dims, value=sorted(set(zoo_dims or []) | {d})),
-                gr.Dropdown(choices=labels),
-                gr.CheckboxGroup(choices=labels, value=sorted(set(explore_walk or []) | {label})))
+        key = ModelKey(card["variant"], card["latent_dim"], user=True)
+        weights_dir = paths.user_weights_dir()
+        model, _ = checkpoint.load(weights_dir, key.variant, key.latent_dim)
+        models.add_file(key, model, checkpoint.paths(weights_dir, key.variant, key.latent_dim)[0])
+        choices = [(k.label, k.id) for k in models]
+        message = (f"Kept **{key.label}** (test MSE {card['metrics']['test_mse']:.5f}, {card['epochs']} epochs) in "
+                   f"`{weights_dir}`. It now runs in the Zoo tab (row *{key.row}*) and is in Explore.")
+        return (message, gr.HTML(models=models.manifest()), gr.Dropdown(choices=choices),
+                gr.CheckboxGroup(choices=choices, value=sorted(set(explore_walk or []) | {key.id})))
 
-    keep.click(keep_job, [pickers.variants, pickers.dims, pickers.explore_walk],
-               [kept, pickers.variants, pickers.dims, pickers.explore_model, pickers.explore_walk], **private)
+    keep.click(keep_job, [pickers.explore_walk], [kept, pickers.bench, pickers.explore_model, pickers.explore_walk],
+               **private)

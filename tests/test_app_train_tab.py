@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from browsing import open_demo
+
 pytestmark = pytest.mark.slow
 
 
@@ -28,20 +30,25 @@ def test_the_api_streams_every_epoch_and_refuses_bad_settings(server):
 
 
 def test_train_watch_keep_and_compare_in_chromium(server, chromium, user_zoo, tmp_path):
-    """A person trains plain d=8 for 2 epochs, sees the curve and the units, keeps it, and finds it in the
-    Zoo tab beside the shipped models; its card is in the user zoo, marked user-trained."""
+    """A person trains plain d=8 for 2 epochs, sees the curve and the units, keeps it, and finds it running in the
+    Zoo tab's page beside the shipped models, and in a page opened afterwards; its card is in the user zoo."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = chromium(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
-        page.goto(server)
-        page.locator("#sketchpad canvas").first.wait_for(timeout=30000)
+        page = open_demo(browser, server)
         page.get_by_role("tab", name="Train").click()
         page.locator("#train-variant input").click()
         page.get_by_role("option", name="plain", exact=True).click()
         page.wait_for_function("document.querySelector('#train-epochs input').value === '12'", timeout=10000)
         hidden = page.locator("#train-l1_weight").is_visible()  # a sparse field, hidden for plain
+        page.locator("#train-variant input").click()
+        page.get_by_role("option", name="sparse", exact=True).click()
+        page.wait_for_function("document.querySelector('#train-epochs input').value === '14'", timeout=10000)
+        explained = page.locator("#train-l1_warmup_epochs").inner_text()
+        page.locator("#train-variant input").click()
+        page.get_by_role("option", name="plain", exact=True).click()
+        page.wait_for_function("document.querySelector('#train-epochs input').value === '12'", timeout=10000)
         page.locator("#train-d input").fill("8")
         page.locator("#train-epochs input").fill("2")
         page.locator("#train-start").click()
@@ -56,13 +63,22 @@ def test_train_watch_keep_and_compare_in_chromium(server, chromium, user_zoo, tm
         kept = page.locator("#train-kept").inner_text()
         page.get_by_role("tab", name="Zoo").click()
         page.locator("#random-digit").click()
-        page.wait_for_function("[...document.querySelectorAll('#reconstructions .caption-label')]"
-                               ".some(e => e.innerText.startsWith('plain (yours) d=8 · MSE'))", timeout=30000)
-        captions = page.locator("#reconstructions .caption-label").all_inner_texts()
+        yours = "[...document.querySelectorAll('#reconstructions figcaption')].find(c => c.innerText.startsWith('plain (yours) d=8 · MSE'))"
+        page.wait_for_function(yours, timeout=30000)
+        caption, engine = page.evaluate(f"{yours}.innerText"), page.locator("#engine").inner_text()
+        captions = page.locator("#reconstructions figcaption").all_inner_texts()
+        errors = page.errors
+        later = open_demo(browser, server)  # a page opened after the model was kept runs it too
+        later.locator("#random-digit").click()
+        later.wait_for_function(yours, timeout=30000)
+        errors += later.errors
         browser.close()
-    assert not hidden and "plain d=8: epoch 2 of 2" in status and curve.startswith("data:image/png;base64,")
+    assert not hidden and "ramps" in explained  # the field says what it means
+    assert "plain d=8: epoch 2 of 2" in status and curve.startswith("data:image/png;base64,")
     assert units == 8 and "Kept plain (yours) d=8" in kept
+    assert not caption.endswith("(on the server)") and engine.startswith("Every model runs in this page: 10 loaded")
     assert "plain d=16 · MSE" in " ".join(captions)  # side by side with the shipped models
+    assert errors == []
     card = json.loads((user_zoo / "plain-d8.json").read_text())
     assert card["user_trained"] and card["epochs"] == 2 and card["latent_dim"] == 8
     print(f"screenshot: {tmp_path / 'train.png'}")

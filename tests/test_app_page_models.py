@@ -1,0 +1,127 @@
+"""zoo.app.page_models: what the page runs for each model, the weights it fetches, the list it reads."""
+
+import dataclasses
+import hashlib
+import json
+import re
+
+import numpy as np
+import pytest
+import torch
+from safetensors.numpy import load as load_numpy
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from torch import nn
+
+import registry
+from zoo import checkpoint, paths
+from zoo.app.keys import ModelKey
+from zoo.app.page_models import (STATIC_DIR, DemoModels, Served, load_models, page_head, program, routes,
+                                 static_url)
+from zoo.variants import get_variant
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    """The shipped zoo as the demo holds it."""
+    models = DemoModels()
+    for name, d in registry.available():
+        models.add_file(ModelKey(name, d), registry.get(name, d=d), checkpoint.paths(paths.default_weights_dir(), name, d)[0])
+    return models
+
+
+def sha256_of(entry: dict) -> str:
+    """The sha256 a page entry's weights URL names."""
+    return entry["url"].split("/")[-1].removesuffix(".safetensors")
+
+
+def run_program(steps: list[dict], tensors: dict, x: np.ndarray) -> np.ndarray:
+    """The page's program, run step by step in numpy: what engine.js does, written independently."""
+    ops = {"relu": lambda v, s: np.maximum(v, 0), "sigmoid": lambda v, s: 1 / (1 + np.exp(-v)), "tanh": lambda v, s: np.tanh(v),
+           "jumprelu": lambda v, s: np.where(v > s["threshold"], v, 0),
+           "linear": lambda v, s: tensors[s["weight"]].astype(np.float64) @ v + tensors[s["bias"]]}
+    for step in steps:
+        x = ops[step["op"]](x, step)
+    return x
+
+
+def test_each_shipped_models_program_over_its_file_is_the_model(shipped, mnist_test):
+    x = mnist_test[0][:16]
+    for key in shipped:
+        entry = shipped.entry(key)
+        tensors = load_numpy(shipped.weights(sha256_of(entry)))
+        with torch.no_grad():
+            expected = shipped[key](x).numpy()
+        page = np.stack([run_program(entry["program"]["decoder"], tensors,
+                                     run_program(entry["program"]["encoder"], tensors, row.numpy())) for row in x])
+        assert np.abs(page - expected).max() < 1e-5, key
+        assert entry["sparse_code"] == (key.variant == "sparse")  # the shipped zoo's only exact-zero code
+
+
+def test_a_layer_the_page_cannot_run_leaves_the_model_to_the_server():
+    model = get_variant("plain").build(8, seed=0)
+    model.encoder.insert(1, nn.BatchNorm1d(256))
+    models = DemoModels()
+    models.add(ModelKey("plain", 8), Served(model, b"weights", "0" * 64))
+    entry = models.entry(ModelKey("plain", 8))
+    assert entry["program"] is None and entry["unsupported"] == "the page cannot run its BatchNorm1d layer"
+    assert program(get_variant("sparse").build(8, seed=0))["encoder"][-1] == {"op": "jumprelu", "threshold": 0.6}
+
+
+def test_the_list_names_each_model_and_its_weights_by_content(shipped):
+    listed = shipped.manifest()
+    assert [e["id"] for e in listed] == [k.id for k in sorted(shipped)]
+    for entry in listed:
+        sha = re.fullmatch(r"zoo/weights/([0-9a-f]{64})\.safetensors", entry["url"]).group(1)
+        weights = shipped.weights(sha)
+        assert hashlib.sha256(weights).hexdigest() == sha and entry["bytes"] == len(weights)
+        name, d = entry["id"].split("-d")
+        assert sha == registry.card(name, int(d))["weights_sha256"]  # the very file the registry loads
+
+
+def test_the_weights_and_the_scripts_are_served_once_and_kept(shipped):
+    client = TestClient(Starlette(routes=routes(shipped)))
+    url = shipped.manifest()[0]["url"]
+    answer = client.get("/" + url)
+    assert answer.status_code == 200 and answer.content == shipped.weights(sha256_of({"url": url}))
+    assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    for missing in ("/zoo/weights/" + "0" * 64 + ".safetensors", "/zoo/weights/..%2Fpyproject.toml",
+                    "/zoo/static/..%2F..%2Fpyproject.toml", "/zoo/static/nothing.js"):
+        assert client.get(missing).status_code == 404, missing
+    script = client.get("/" + static_url("engine.js"))
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert script.text == (STATIC_DIR / "engine.js").read_text()
+    assert static_url("engine.js").endswith(hashlib.sha256(script.content).hexdigest()[:16])
+
+
+def test_the_page_asks_for_the_current_list_of_models_and_a_kept_one_joins_it(shipped):
+    models = DemoModels()
+    for key in shipped:
+        sha = sha256_of(shipped.entry(key))
+        models.add(key, Served(shipped[key], shipped.weights(sha), sha))
+    client = TestClient(Starlette(routes=routes(models)))
+    listed = client.get("/zoo/models.json")
+    assert listed.json() == shipped.manifest() and listed.headers["cache-control"] == "no-store"
+    kept = ModelKey("plain", 4, user=True)
+    models.add(kept, Served(get_variant("plain").build(4, seed=0), b"kept", "2" * 64))
+    ids = [e["id"] for e in client.get("/zoo/models.json").json()]
+    assert ids.index(kept.id) == ids.index("plain-d64") + 1  # in order: a variant's kept models after its shipped ones
+    assert page_head() == f'<script src="{static_url("engine.js")}"></script>'
+
+
+def test_kept_models_join_the_shipped_ones_and_a_broken_one_is_left_out(tmp_path, monkeypatch, small_model):
+    user = tmp_path / "user"
+    checkpoint.save(small_model, {"variant": "plain", "latent_dim": 4, "model_config": dataclasses.asdict(small_model.config)},
+                    user)
+    (user / "sparse-d3.json").write_text("{not json")
+    (user / "sparse-d3.safetensors").write_bytes(b"")
+    monkeypatch.setenv("AE_ZOO_USER_WEIGHTS", str(user))
+    skipped = []
+    models = load_models(on_error=skipped.append)
+    assert ModelKey("plain", small_model.latent_dim, user=True) in models and len(skipped) == 1
+    assert {k for k in models if not k.user} == {ModelKey(n, d) for n, d in registry.available()}
+
+
+@pytest.fixture
+def small_model():
+    return get_variant("plain").build(4, seed=0).eval()

@@ -1,0 +1,284 @@
+"""The Zoo tab: its server functions as plain functions, and the page that runs the zoo itself, in real Chromium."""
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+import registry
+from browsing import BENCH, SEVEN, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
+from zoo.app.digits import MnistDigits
+from zoo.app.keys import ModelKey
+from zoo.app.zoo_tab import answered, noise_for, pick_digit, server_reconstructions
+from zoo.comparison import add_seeded_noise, as_pixels, compare, seed_noise
+from zoo.sketch import EMPTY, preprocess_sketch
+
+CAPTION = re.compile(r"(\w+(?: \(yours\))?) d=(\d+) · MSE (\d\.\d{4})")
+
+
+@pytest.fixture(scope="module")
+def zoo():
+    """The shipped zoo by key."""
+    return {ModelKey(name, d): registry.get(name, d=d) for name, d in registry.available()}
+
+
+def test_a_seeds_noise_is_the_servers_own_draw():
+    assert noise_for(5)["noise"] == seed_noise(5).tolist() and noise_for("5") == noise_for(5.0)
+    with pytest.raises(Exception, match="Seed must be a whole number"):
+        noise_for(-1)
+
+
+def test_a_random_digit_is_a_real_test_digit_with_its_source(mnist_test):
+    digit = pick_digit(MnistDigits(), np.random.default_rng(0))
+    x, y = mnist_test
+    assert digit["pixels"] == x[digit["index"]].tolist()
+    assert digit["source"] == f"MNIST test digit #{digit['index']} (a {int(y[digit['index']])})"
+
+
+def test_the_servers_fallback_is_the_zoo_tabs_computation(zoo, mnist_test):
+    x = mnist_test[0][3]
+    answer = server_reconstructions(zoo, x.tolist(), 0.4, 9, ["sparse-d32", "plain-d16"])
+    expected = compare(zoo, x, 0.4, 9, [ModelKey("sparse", 32), ModelKey("plain", 16)])
+    assert [r["id"] for r in answer["results"]] == ["sparse-d32", "plain-d16"]
+    for got, want in zip(answer["results"], expected.reconstructions):
+        assert got["pixels"] == want.image.reshape(-1).tolist() and got["code"] == want.code.tolist()
+        assert got["mse"] == want.mse
+
+
+def test_a_server_function_answers_a_refusal_in_one_line_instead_of_failing(zoo, mnist_test):
+    run = answered(lambda pixels, noise_amplitude, seed, ids: server_reconstructions(zoo, pixels, noise_amplitude, seed, ids))
+    good = {"pixels": mnist_test[0][0].tolist(), "noise_amplitude": 0.1, "seed": 1, "ids": ["plain-d16"]}
+    assert len(run(good)["results"]) == 1
+    cases = {"unknown model": ({**good, "ids": ["vae-d16"]}, "No model 'vae-d16'"),
+             "pixels": ({**good, "pixels": [0.5] * 3}, "input must have 784 numbers"),
+             "noise": ({**good, "noise_amplitude": 7}, "Noise amplitude must be between 0 and 1"),
+             "fields": ({"pixels": []}, "takes an object with pixels, noise_amplitude, seed, ids"),
+             "not an object": ([1, 2], "takes an object with")}
+    for case, (request, expected) in cases.items():
+        answer = run(request)
+        assert set(answer) == {"error"} and expected in answer["error"] and "\n" not in answer["error"], case
+
+
+# ---------------------------------------------------------------------------------------------
+# In Chromium: the page runs every model itself
+
+
+
+def reconstruction_pixels(page, index: int = 0) -> list[int]:
+    return page.evaluate(f"""() => {{ const c = document.querySelectorAll('#reconstructions canvas')[{index}];
+        return Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0)); }}""")
+
+
+@pytest.mark.slow
+def test_the_page_runs_the_zoo_as_the_pen_moves_and_asks_the_server_nothing(server, chromium, mnist_test, tmp_path):
+    """Mouse, pen and finger; Clear, Undo, a test digit drawn over, the noise slider, a reload: the pictures change
+    while the pen is down; nothing but the test digit reaches the server; nothing is logged as an error."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = chromium(p)
+        page = open_demo(browser, server)
+        expected = page.evaluate("AEZoo.models.size")  # the shipped zoo, and any model a test kept on this server
+        assert expected >= len(registry.available())
+        assert page.locator("#engine").inner_text().startswith(f"Every model runs in this page: {expected} loaded")
+        cx, cy, scale = canvas_centre(page)
+        page.mouse.move(cx - 50 * scale, cy - 90 * scale)
+        page.mouse.down()
+        page.mouse.move(cx + 45 * scale, cy - 90 * scale, steps=8)
+        page.wait_for_timeout(100)
+        during = frame(page), reconstruction_pixels(page), message(page)
+        page.mouse.move(cx - 15 * scale, cy + 100 * scale, steps=8)
+        page.wait_for_timeout(100)
+        later = frame(page), reconstruction_pixels(page)
+        page.mouse.up()
+        page.wait_for_timeout(100)
+        captions = page.locator("#reconstructions figcaption").all_inner_texts()
+        seven = page_input(page)
+        page.screenshot(path=str(tmp_path / "zoo.png"), full_page=True)
+
+        page.locator('#sketchpad button[aria-label="Clear canvas"]').click()
+        cleared = message(page)
+        stroke(page, [(-40, -60), (40, -60)])
+        one_stroke = page_input(page)
+        stroke(page, [(0, -60), (0, 100)])
+        two_strokes = page_input(page)
+        page.locator('#sketchpad button[aria-label="Undo"]').click()
+        undone = page_input(page)
+        page.locator("#noise input").focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        noisy_message = message(page)
+        quiet = list(page.requests)
+
+        page.locator("#random-digit").click()
+        digit_message = wait_message(page, "Input: MNIST test digit #")
+        digit = page_input(page)
+        stroke(page, SEVEN)
+        over = message(page)
+        page.reload()
+        page.wait_for_function("document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000)
+        stroke(page, SEVEN)
+        after_reload = message(page)
+        errors = page.errors
+        page.context.close()
+
+        # A pen and a finger draw as the mouse does (Chrome's DevTools protocol sends them as a tablet would).
+        touch = open_demo(browser, server, has_touch=True)
+        cx, cy, scale = canvas_centre(touch)
+        cdp = touch.context.new_cdp_session(touch)
+        path = [(cx + x * scale, cy + y * scale) for x, y in SEVEN]
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+        for x, y in path[1:]:
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        touch.wait_for_timeout(200)
+        by_finger = message(touch), page_input(touch)
+        touch.locator('#sketchpad button[aria-label="Clear canvas"]').click()
+        cdp.send("Input.dispatchMouseEvent", {"type": "mousePressed", "x": path[0][0], "y": path[0][1], "button": "left",
+                                              "clickCount": 1, "pointerType": "pen"})
+        for x, y in path[1:]:
+            cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y, "button": "left", "pointerType": "pen"})
+        cdp.send("Input.dispatchMouseEvent", {"type": "mouseReleased", "x": path[-1][0], "y": path[-1][1], "button": "left",
+                                              "clickCount": 1, "pointerType": "pen"})
+        touch.wait_for_timeout(200)
+        by_pen = message(touch), page_input(touch)
+        errors += touch.errors
+        browser.close()
+
+    assert later[0] > during[0] and later[1] != during[1]  # new pictures while the pen is still down
+    assert during[2].startswith("Input: your drawing")
+    assert len(captions) == expected and all(CAPTION.fullmatch(c) for c in captions)
+    assert cleared == EMPTY and one_stroke != two_strokes and undone == one_stroke
+    assert noisy_message == "Input: your drawing; noise amplitude 0.15, seed 0."
+    assert quiet == []  # drawing, Clear, Undo and the slider ask the server nothing
+    index = int(re.match(r"Input: MNIST test digit #(\d+)", digit_message).group(1))
+    assert digit == mnist_test[0][index].tolist()  # the exact test digit, not its redrawn copy
+    assert over.startswith("Input: your drawing") and after_reload.startswith("Input: your drawing")
+    assert by_finger[0].startswith("Input: your drawing") and by_pen[0].startswith("Input: your drawing")
+    for drawn in (by_finger[1], by_pen[1], seven):
+        assert np.abs(np.array(drawn) - np.array(seven)).mean() < 0.05  # the same "7", whatever drew it
+    assert errors == []
+    print(f"screenshot: {tmp_path / 'zoo.png'}")
+
+
+def floats(data: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(data), dtype=np.float32)
+
+
+@pytest.mark.slow
+def test_the_pages_reconstructions_are_the_servers(server, chromium, zoo, mnist_test):
+    """200 test digits at noise 0 and 0.5 (seed 7): every model's reconstruction in the page within 1e-4 of the
+    server's, per pixel; and the pictures the page shows are the server's, pixel for pixel."""
+    from playwright.sync_api import sync_playwright
+
+    x = mnist_test[0][:200]
+    seed, levels = 7, [0.0, 0.5]
+    with sync_playwright() as p:
+        browser = chromium(p)
+        page = open_demo(browser, server)
+        in_page = page.evaluate(f"""async ([digits, seed, levels]) => {{
+            const noise = Float32Array.from(await {BENCH}.noise(seed)), out = {{}};
+            const encode = a => {{ const bytes = new Uint8Array(a.buffer); let s = '';
+                                   for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+                                   return btoa(s); }};
+            for (const [id, record] of AEZoo.models) {{
+                const all = new Float32Array(levels.length * digits.length * 784);
+                let k = 0;
+                for (const level of levels) for (const digit of digits) {{
+                    const model = record.model, noisy = AEZoo.addNoise(Float32Array.from(digit), level, noise);
+                    all.set(model.decode(model.encode(noisy)), 784 * k++);
+                }}
+                out[id] = encode(all);
+            }}
+            return out; }}""", [x.tolist(), seed, levels])
+        # What the page shows for a test digit at noise 0.5, seed 7.
+        page.locator("#random-digit").click()
+        shown = wait_message(page, "Input: MNIST test digit #")
+        page.locator("#seed input").fill(str(seed))
+        page.locator("#seed input").press("Enter")
+        page.locator("#noise input").fill("0.5")
+        page.locator("#noise input").dispatch_event("input")
+        page.wait_for_function("document.querySelector('#message').innerText.includes('noise amplitude 0.50, seed 7')")
+        pictures = page.evaluate("""() => [...document.querySelectorAll('#reconstructions figure[data-model]')].map(f =>
+            [f.dataset.model, Array.from(f.querySelector('canvas').getContext('2d').getImageData(0, 0, 28, 28).data
+                                          .filter((_, i) => i % 4 === 0))])""")
+        errors = page.errors
+        browser.close()
+
+    assert set(in_page) >= {key.id for key in zoo}
+    for key, model in zoo.items():
+        noisy = torch.cat([torch.cat([add_seeded_noise(row.reshape(1, 784), level, seed) for row in x]) for level in levels])
+        with torch.no_grad():
+            expected = model(noisy).numpy().reshape(-1)
+        assert np.abs(floats(in_page[key.id]) - expected).max() <= 1e-4, key
+    index = int(re.match(r"Input: MNIST test digit #(\d+)", shown).group(1))
+    server_view = compare(zoo, mnist_test[0][index], 0.5, seed, sorted(zoo))
+    by_id = {r.key.id: as_pixels(r.image).reshape(-1) for r in server_view.reconstructions}
+    assert {model_id for model_id, _ in pictures} >= set(by_id)
+    for model_id, pixels in ((m, p) for m, p in pictures if m in by_id):
+        assert np.abs(np.array(pixels) - by_id[model_id].astype(int)).max() <= 1, model_id
+    assert errors == []
+
+
+@pytest.mark.slow
+def test_the_pages_input_is_preprocess_sketch_of_its_canvas(server, chromium):
+    """20 drawings of different shapes, sizes and places: the page's 28x28 input and preprocess_sketch of the same
+    canvas (its PNG, as a browser would upload it) within MSE 1e-3."""
+    from playwright.sync_api import sync_playwright
+
+    rng = np.random.default_rng(20)
+    errors = []
+    with sync_playwright() as p:
+        browser = chromium(p)
+        page = open_demo(browser, server)
+        for drawing in range(20):
+            page.locator('#sketchpad button[aria-label="Clear canvas"]').click()
+            size, (ox, oy) = rng.uniform(0.3, 1.0), rng.uniform(-60, 60, size=2)
+            for _ in range(rng.integers(1, 4)):
+                points = [(ox + size * px, oy + size * py) for px, py in rng.uniform(-130, 130, size=(rng.integers(2, 6), 2))]
+                stroke(page, points, steps=4)
+            in_page = np.array(page_input(page), dtype=np.float32)
+            png = page.evaluate("document.querySelector('#sketchpad canvas').toDataURL('image/png')")
+            canvas = Image.open(io.BytesIO(base64.b64decode(png.split(",", 1)[1])))
+            errors.append(float(((preprocess_sketch(canvas).numpy() - in_page) ** 2).mean()))
+        console = page.errors
+        browser.close()
+    assert max(errors) <= 1e-3, errors
+    assert console == []
+    print(f"page input vs preprocess_sketch over 20 drawings: MSE mean {np.mean(errors):.2e}, max {max(errors):.2e}")
+
+
+@pytest.mark.slow
+def test_a_model_the_page_cannot_load_runs_on_the_server_and_the_page_says_so(server, chromium, zoo):
+    from playwright.sync_api import sync_playwright
+
+    sha = registry.card("plain", 16)["weights_sha256"]
+    with sync_playwright() as p:
+        browser = chromium(p)
+        context = browser.new_context(viewport={"width": 1400, "height": 1300})
+        context.route(f"**/zoo/weights/{sha}.safetensors", lambda route: route.abort())
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(server)
+        page.wait_for_function("document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000)
+        status = page.locator("#engine").inner_text()
+        stroke(page, SEVEN)
+        page.wait_for_function("[...document.querySelectorAll('#reconstructions figcaption')]"
+                               ".some(c => c.innerText.startsWith('plain d=16 · MSE') && c.innerText.endsWith('(on the server)'))",
+                               timeout=30000)
+        x = torch.tensor(page_input(page))
+        shown = page.evaluate("""() => Array.from(document.querySelector('#reconstructions figure[data-model="plain-d16"] canvas')
+                                 .getContext('2d').getImageData(0, 0, 28, 28).data.filter((_, i) => i % 4 === 0))""")
+        others = page.locator("#reconstructions figcaption").all_inner_texts()
+        browser.close()
+    here, listed = map(int, re.search(r"(\d+) of (\d+)", status).groups())
+    assert here == listed - 1 and "On the server instead: plain d=16 (its weights did not load" in status
+    expected = as_pixels(compare(zoo, x, 0.0, 0, [ModelKey("plain", 16)]).reconstructions[0].image).reshape(-1)
+    assert np.abs(np.array(shown) - expected.astype(int)).max() <= 1
+    assert sum(c.endswith("(on the server)") for c in others) == 1
+    assert errors and all("Failed to load resource" in e for e in errors)  # only the weights we blocked
