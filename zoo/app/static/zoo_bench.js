@@ -169,8 +169,8 @@ function prefetch(seed) {
 }
 
 seedInput.addEventListener('change', async event => {
-  const seed = Number(seedInput.value);
-  if (!Number.isInteger(seed) || seed < 0 || seed > props.max_seed) {
+  const text = seedInput.value.trim(), seed = Number(text);
+  if (text === '' || !Number.isInteger(seed) || seed < 0 || seed > props.max_seed) {
     message.textContent = `Seed must be a whole number from 0 to ${props.max_seed}, got ${seedInput.value}.`;
     return;
   }
@@ -323,7 +323,7 @@ function show() {
   }
   if (remote.length) askServer(remote, input.x);
   for (const [entry, h] of showRemote(remote)) sparse.push([entry, h]);
-  if (!window.__noCodes) codes.innerHTML = codeChart(sparse);
+  codes.innerHTML = codeChart(sparse);
   message.textContent = chosen.length
     ? `Input: ${input.source}; noise amplitude ${state.amplitude.toFixed(2)}, seed ${state.seed}.`
     : 'Pick at least one variant and one d.';
