@@ -97,6 +97,7 @@ def test_the_page_runs_the_zoo_as_the_pen_moves_and_asks_the_server_nothing(serv
         page.mouse.up()
         page.wait_for_timeout(100)
         captions = page.locator("#reconstructions figcaption").all_inner_texts()
+        chart = page.locator("#codes .zoo-label").inner_text(), page.evaluate("document.querySelector('#codes canvas').bars")
         seven = page_input(page)
         page.screenshot(path=str(tmp_path / "zoo.png"), full_page=True)
 
@@ -152,6 +153,8 @@ def test_the_page_runs_the_zoo_as_the_pen_moves_and_asks_the_server_nothing(serv
     assert later[0] > during[0] and later[1] != during[1]  # new pictures while the pen is still down
     assert during[2].startswith("Input: your drawing")
     assert len(captions) == expected and all(CAPTION.fullmatch(c) for c in captions)
+    assert chart[0].endswith("most exactly zero: sparse d=16 blue, sparse d=32 orange, sparse d=64 red")
+    assert {bar[2].split(" h")[0] for bar in chart[1]} == {"sparse d=16", "sparse d=32", "sparse d=64"}
     assert cleared == EMPTY and one_stroke != two_strokes and undone == one_stroke
     assert noisy_message == "Input: your drawing; noise amplitude 0.15, seed 0."
     assert quiet == []  # drawing, Clear, Undo and the slider ask the server nothing

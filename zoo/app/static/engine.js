@@ -178,18 +178,25 @@
     return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
   }
 
-  /** zoo.sketch.to_ink for an opaque RGBA canvas: ink in [0, 1], 1 where drawn, whatever the polarity. */
-  function toInk(rgba, width, height, luma) {
+  /** The grey level in [0, 1] of the RGBA pixel at byte j of `rgba` (ITU-R 601 luma weights). */
+  function greyOf(luma) {
     const [r, g, b] = luma.map(w => w / 255);
-    const grey = j => r * rgba[j] + g * rgba[j + 1] + b * rgba[j + 2];
-    // The border's median grey is the background's.
-    const border = new Float32Array(2 * (width + height));
-    let k = 0;
-    for (let x = 0; x < width; x++) { border[k++] = grey(4 * x); border[k++] = grey(4 * ((height - 1) * width + x)); }
-    for (let y = 0; y < height; y++) { border[k++] = grey(4 * y * width); border[k++] = grey(4 * (y * width + width - 1)); }
-    border.sort();
-    const middle = border.length >> 1;
-    const background = border.length % 2 ? border[middle] : (border[middle - 1] + border[middle]) / 2;
+    return (rgba, j) => r * rgba[j] + g * rgba[j + 1] + b * rgba[j + 2];
+  }
+
+  /** zoo.sketch.to_ink for an opaque RGBA canvas: ink in [0, 1], 1 where drawn, whatever the polarity.
+   * `background`: the background's grey when the caller knows it (else the median of the border's). */
+  function toInk(rgba, width, height, luma, background) {
+    const weigh = greyOf(luma), grey = j => weigh(rgba, j);
+    if (background === undefined) {
+      const border = new Float32Array(2 * (width + height));
+      let k = 0;
+      for (let x = 0; x < width; x++) { border[k++] = grey(4 * x); border[k++] = grey(4 * ((height - 1) * width + x)); }
+      for (let y = 0; y < height; y++) { border[k++] = grey(4 * y * width); border[k++] = grey(4 * (y * width + width - 1)); }
+      border.sort();
+      const middle = border.length >> 1;
+      background = border.length % 2 ? border[middle] : (border[middle - 1] + border[middle]) / 2;
+    }
     const light = background > 0.5, inkBackground = light ? 1 - background : background;
     const scale = Math.max(1 - inkBackground, 1e-6);
     const ink = new Float32Array(width * height);
@@ -252,8 +259,9 @@
   }
 
   /** zoo.sketch.normalise_ink: crop, scale into the box (aspect kept), centre by mass in the field.
+   * `side`: the longer side of the whole canvas, if `ink` is only the part of it that can hold ink.
    * Returns {x: Float32Array(field * field)} or {error: the message for the person}. */
-  function normaliseInk(ink, width, height, sketch) {
+  function normaliseInk(ink, width, height, sketch, side = Math.max(width, height)) {
     let top = height, bottom = -1, left = width, right = -1, drawn = false;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
@@ -269,7 +277,7 @@
     }
     if (!drawn) return {error: sketch.empty};
     const cropHeight = bottom - top + 1, cropWidth = right - left + 1;
-    if (Math.max(cropHeight, cropWidth) < Math.max(3, 0.04 * Math.max(width, height))) return {error: sketch.dot};
+    if (Math.max(cropHeight, cropWidth) < Math.max(3, 0.04 * side)) return {error: sketch.dot};
     const crop = new Float32Array(cropWidth * cropHeight);
     for (let y = 0; y < cropHeight; y++) {
       for (let x = 0; x < cropWidth; x++) crop[y * cropWidth + x] = ink[(y + top) * width + x + left];
@@ -299,11 +307,20 @@
     return {x};
   }
 
-  /** preprocess_sketch of what a canvas shows: {x: the model input} or {error: why there is none}. */
-  function prepare(canvas, sketch) {
-    const {width, height} = canvas;
-    const rgba = canvas.getContext('2d', {willReadFrequently: true}).getImageData(0, 0, width, height).data;
-    return normaliseInk(toInk(rgba, width, height, sketch.luma), width, height, sketch);
+  /** preprocess_sketch of what an opaque canvas shows: {x: the model input} or {error: why there is none}.
+   * `drawn` ({left, top, right, bottom}, optional): a box outside which the canvas is known to be white. When it
+   * keeps off the border, only the box is read: the border, and so the background, is then white, and the ink
+   * outside the box nothing; the result is the same as reading it all. */
+  function prepare(canvas, sketch, drawn) {
+    const {width, height} = canvas, context = canvas.getContext('2d', {willReadFrequently: true});
+    if (!drawn || drawn.left < 1 || drawn.top < 1 || drawn.right > width - 1 || drawn.bottom > height - 1) {
+      const rgba = context.getImageData(0, 0, width, height).data;
+      return normaliseInk(toInk(rgba, width, height, sketch.luma), width, height, sketch);
+    }
+    const w = drawn.right - drawn.left, h = drawn.bottom - drawn.top;
+    const rgba = context.getImageData(drawn.left, drawn.top, w, h).data;
+    const white = greyOf(sketch.luma)([255, 255, 255, 255], 0);
+    return normaliseInk(toInk(rgba, w, h, sketch.luma, white), w, h, sketch, Math.max(width, height));
   }
 
   /** A caller of the async `fn` (a server function) for the latest arguments only: one call at a time;

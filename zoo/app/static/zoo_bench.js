@@ -21,6 +21,7 @@ const state = {
   strokes: [],  // [[x, y], ...] per stroke, in canvas pixels
   pen: null,  // the pointer drawing now
   digit: null,  // the test digit placed on the page: {index, source, pixels}
+  drawn: null,  // a box outside which the canvas is white ({left, top, right, bottom}), or null: all white
   input: {error: props.sketch.empty},  // what the models see: {x, source}, or {error} for the person
   reread: false,  // the canvas changed since `input` was read
   amplitude: 0,
@@ -69,8 +70,27 @@ function paintDigit(pixels) {
 function paintPage() {
   ink.fillStyle = '#fff';
   ink.fillRect(0, 0, size, size);
-  if (state.digit) paintDigit(state.digit.pixels);
-  for (const points of state.strokes) paintStroke(points);
+  state.drawn = null;
+  if (state.digit) {
+    paintDigit(state.digit.pixels);
+    widen([0, 0], [size, size]);
+  }
+  for (const points of state.strokes) {
+    paintStroke(points);
+    for (const point of points) widen(point, point);
+  }
+}
+
+// The canvas is white outside the strokes' points and the brush's reach (plus its antialiased edge).
+function widen([left, top], [right, bottom]) {
+  const reach = props.brush_size / 2 + 2, box = state.drawn;
+  left = Math.max(Math.floor(left - reach), 0);
+  top = Math.max(Math.floor(top - reach), 0);
+  right = Math.min(Math.ceil(right + reach), size);
+  bottom = Math.min(Math.ceil(bottom + reach), size);
+  state.drawn = box ? {left: Math.min(box.left, left), top: Math.min(box.top, top), right: Math.max(box.right, right),
+                       bottom: Math.max(box.bottom, bottom)}
+                    : {left, top, right, bottom};
 }
 
 function at(event) {
@@ -91,13 +111,17 @@ pad.addEventListener('pointerdown', event => {
   before.getContext('2d').drawImage(pad, 0, 0);
   state.strokes.push([at(event)]);
   paintStroke(state.strokes[state.strokes.length - 1]);
+  widen(at(event), at(event));
   changed(event, true);
 });
 pad.addEventListener('pointermove', event => {
   if (state.pen !== event.pointerId) return;
   const points = state.strokes[state.strokes.length - 1];
   const moves = event.getCoalescedEvents ? event.getCoalescedEvents() : [];
-  for (const move of moves.length ? moves : [event]) points.push(at(move));
+  for (const move of moves.length ? moves : [event]) {
+    points.push(at(move));
+    widen(at(move), at(move));
+  }
   ink.drawImage(before, 0, 0);
   paintStroke(points);
   changed(event, true);
@@ -301,7 +325,7 @@ function show() {
     zoo.draw(find('#clean canvas'), blank, field);
     zoo.draw(find('#noisy canvas'), blank, field);
     for (const cell of state.cells.values()) { cell.figure.hidden = true; }
-    codes.replaceChildren();
+    drawCodes([]);
     return;
   }
   zoo.draw(find('#clean canvas'), input.x, field);
@@ -323,43 +347,64 @@ function show() {
   }
   if (remote.length) askServer(remote, input.x);
   for (const [entry, h] of showRemote(remote)) sparse.push([entry, h]);
-  codes.innerHTML = codeChart(sparse);
+  drawCodes(sparse);
   message.textContent = chosen.length
     ? `Input: ${input.source}; noise amplitude ${state.amplitude.toFixed(2)}, seed ${state.seed}.`
     : 'Pick at least one variant and one d.';
 }
 
-// The sparse codes as one SVG bar chart: a bar per non-zero unit, each model in its own colour.
-function codeChart(sparse) {
+// The sparse codes as one bar chart: a bar per non-zero unit, each model in its own colour, drawn into a canvas
+// (a chart of DOM nodes rebuilt on every frame cost the frame a millisecond); hovering a bar names it.
+const chart = codes.querySelector('canvas'), chartLabel = codes.querySelector('p');
+const CHART = {width: 760, height: 180, gap: 14, text: 30};  // text: two lines under each model
+chart.bars = [];
+
+function drawCodes(sparse) {
   const colours = props.colours;
   const colourOf = new Map(zoo.list.filter(m => m.sparse_code).map((m, i) => [m.id, colours[i % colours.length]]));
   const named = sparse.map(([entry]) => `${entry.label} ${colourOf.get(entry.id)[1]}`).join(', ');
-  const head = `<p class="zoo-label">Sparse codes h, one bar per unit, most exactly zero${named ? ': ' + named : ''}</p>`;
-  if (!sparse.length) return head + '<p class="zoo-label">No model with a sparse code is selected.</p>';
-  const width = 760, height = 170, gap = 14, text = 16;
+  const label = sparse.length ? `Sparse codes h, one bar per unit, most exactly zero: ${named}`
+                              : 'Sparse codes h: no model with a sparse code is selected.';
+  if (chartLabel.textContent !== label) chartLabel.textContent = label;
+  chart.hidden = !sparse.length;
+  if (!sparse.length) return;
+  const {width, height, gap, text} = CHART, ratio = window.devicePixelRatio || 1;
+  if (chart.width !== width * ratio) { chart.width = width * ratio; chart.height = height * ratio; }
+  const context = chart.getContext('2d');
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, height);
   const step = (width - gap * (sparse.length - 1)) / sparse.reduce((n, [, h]) => n + h.length, 0);
   let top = 1e-9, bottom = 0;
   for (const [, h] of sparse) for (const v of h) { top = Math.max(top, v); bottom = Math.min(bottom, v); }
   const scale = (height - text) / (top - bottom), zero = (height - text) + bottom * scale;
-  const parts = [];
+  const ink = getComputedStyle(codes).color;
+  context.font = '11px sans-serif';
+  chart.bars = [];
   let left = 0;
   for (const [entry, h] of sparse) {
-    const colour = colourOf.get(entry.id)[0];
+    context.fillStyle = colourOf.get(entry.id)[0];
     let on = 0;
     h.forEach((v, i) => {
       if (v === 0) return;
       on++;
-      const y = v > 0 ? zero - v * scale : zero, tall = Math.max(Math.abs(v) * scale, 0.5);
-      parts.push(`<rect x="${(left + i * step).toFixed(1)}" y="${y.toFixed(1)}" width="${Math.max(step - 1, 1).toFixed(1)}" ` +
-                 `height="${tall.toFixed(1)}" fill="${colour}"><title>${entry.label} h${i} = ${v.toFixed(3)}</title></rect>`);
+      const x = left + i * step, y = v > 0 ? zero - v * scale : zero;
+      context.fillRect(x, y, Math.max(step - 1, 1), Math.max(Math.abs(v) * scale, 0.5));
+      chart.bars.push([x, x + step, `${entry.label} h${i} = ${v.toFixed(3)}`]);
     });
-    parts.push(`<text x="${left.toFixed(1)}" y="${height - 3}" font-size="11" fill="currentColor">` +
-               `${entry.label}: ${on} of ${h.length} non-zero</text>`);
+    context.fillStyle = ink;
+    context.fillText(entry.label, left, height - 17);
+    context.fillText(`${on} of ${h.length} non-zero`, left, height - 3);
     left += h.length * step + gap;
   }
-  parts.push(`<line x1="0" x2="${width}" y1="${zero.toFixed(1)}" y2="${zero.toFixed(1)}" stroke="currentColor" stroke-opacity="0.4"/>`);
-  return head + `<svg class="zoo-codes" viewBox="0 0 ${width} ${height}" role="img">${parts.join('')}</svg>`;
+  context.globalAlpha = 0.4;
+  context.fillRect(0, zero, width, 1);
+  context.globalAlpha = 1;
 }
+
+chart.addEventListener('mousemove', event => {
+  const box = chart.getBoundingClientRect(), x = (event.clientX - box.left) * CHART.width / box.width;
+  chart.title = (chart.bars.find(([from, to]) => from <= x && x < to) || [, , ''])[2];
+});
 
 // Models the page cannot run: the server reconstructs them (zoo_tab.server_reconstructions), the latest
 // input only; the same input is not asked twice.
@@ -433,7 +478,7 @@ function readInput() {
   if (!state.strokes.length) {
     return state.digit ? {x: state.digit.pixels, source: state.digit.source} : {error: props.sketch.empty};
   }
-  const read = zoo.prepare(pad, props.sketch);
+  const read = zoo.prepare(pad, props.sketch, state.drawn);
   return read.error ? read : {x: read.x, source: 'your drawing'};
 }
 
