@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     keys = sorted(models)
     images = sketches(args.sketches)
     for image in images[:5]:  # warm-up: first calls pay for lazy initialisation
-        view_html(models, preprocess_sketch(image), 0.3, 0, keys)
+        view_html(models, compare(models, preprocess_sketch(image), 0.3, 0, keys), 0.3, 0)
     stages = {"preprocess_sketch": [], "noise + models (compare)": [], "whole update": []}
     for i, image in enumerate(images):
         t0 = time.perf_counter()
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         t1 = time.perf_counter()
         compare(models, x, 0.3, i, keys)
         t2 = time.perf_counter()
-        view_html(models, preprocess_sketch(image), 0.3, i, keys)
+        view_html(models, compare(models, preprocess_sketch(image), 0.3, i, keys), 0.3, i)
         t3 = time.perf_counter()
         stages["preprocess_sketch"].append(t1 - t0)
         stages["noise + models (compare)"].append(t2 - t1)

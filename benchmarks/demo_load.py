@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import inspect
 import io
 import json
 import os
@@ -163,6 +164,7 @@ def bare_app():
                     ) -> tuple[str, str, str, str, str]:
         return "<p>nothing</p>", "<p>nothing</p>", "<p>nothing</p>", "<p>nothing</p>", "nothing"
 
+    reconstruct.__signature__ = inspect.signature(reconstruct, eval_str=True)  # five outputs, as the demo's
     with gr.Blocks() as app:
         gr.api(reconstruct, api_name="reconstruct")
     return app
@@ -190,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=7871)
     parser.add_argument("--serve-bare", type=int, default=None, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve_bare is not None:  # the floor app, in its own process like the demo
+    if args.serve_bare is not None:  # the floor app, in its own process like the demo, Gradio set up as the demo sets it
+        from zoo.app import quiet_monitoring
+
+        quiet_monitoring()
         bare_app().launch(server_name="127.0.0.1", server_port=args.serve_bare)
         return 0
     pngs = [canvas_png(i) for i in range(10)]

@@ -48,6 +48,12 @@ def upload():
     return save
 
 
+def pngs(html: str) -> list[np.ndarray]:
+    """Every picture inside some HTML, decoded."""
+    return [np.asarray(Image.open(io.BytesIO(base64.b64decode(data))))
+            for data in re.findall(r'src="data:image/png;base64,([^"]+)"', html)]
+
+
 def refusal(function, *args) -> str:
     with pytest.raises(gr.Error) as info:
         function(*args)
@@ -126,3 +132,34 @@ def test_the_api_reconstructs_an_uploaded_digit_and_refuses_bad_input(server, tm
         assert expected in str(info.value) and "Traceback" not in str(info.value), case
     *_, fine = client.predict({"composite": handle_file(str(path))}, 0.2, 0, ["plain"], [16], api_name="/reconstruct")
     assert fine.startswith("Input: your drawing")  # the server is still well after all that
+    endpoint = client.view_api(print_info=False, return_format="dict")["named_endpoints"]["/reconstruct"]
+    assert len(endpoint["parameters"]) == 5 and len(endpoint["returns"]) == 5  # as the Zoo tab's event had them
+
+
+@pytest.mark.slow
+def test_calls_at_once_each_get_what_they_would_alone(server, tmp_path, mnist_test):
+    """Calls that arrive together share the models' passes (zoo.app.batching); each answer is its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client, handle_file
+
+    paths = []
+    for i in range(4):
+        paths.append(tmp_path / f"digit{i}.png")
+        Image.fromarray(as_canvas(mnist_test[0][i], CANVAS)).save(paths[-1])
+    requests = [(paths[i % 4], round(0.05 * i, 2), i) for i in range(12)]
+
+    def call(request):
+        path, noise, seed = request
+        return Client(server, verbose=False).predict({"composite": handle_file(str(path))}, noise, seed,
+                                                     ["plain", "sparse"], [16, 32], api_name="/reconstruct")
+
+    with ThreadPoolExecutor(12) as pool:
+        together = list(pool.map(call, requests))
+    for (path, noise, seed), answer in zip(requests, together):
+        assert answer[4] == f"Input: your drawing; noise amplitude {noise:.2f}, seed {seed}."
+    for request in requests[::5]:
+        alone, shared = call(request), together[requests.index(request)]
+        assert alone[1] == shared[1]  # the same noisy input
+        pictures = [pngs(answer[2]) for answer in (alone, shared)]  # the same pictures, but for float rounding
+        assert len(pictures[0]) == 4 and all(np.abs(a.astype(int) - b).max() <= 1 for a, b in zip(*pictures))

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from zoo.comparison import add_seeded_noise, as_pixels, compare, seed_noise
+from zoo.comparison import add_seeded_noise, as_pixels, compare, compare_many, seed_noise
 from zoo.variants import get_variant
 
 
@@ -42,6 +42,19 @@ def test_a_seeds_noise_is_its_draw_times_the_amplitude_in_float32():
     assert draw.shape == (784,) and draw.std().item() == pytest.approx(1.0, rel=0.1)
     by_hand = (x + torch.tensor(0.35, dtype=torch.float32) * draw).clamp(0, 1)
     assert torch.equal(add_seeded_noise(x, 0.35, 11), by_hand)
+
+
+def test_requests_computed_together_are_those_computed_alone(models):
+    """A room's calls share each model's pass (a batch); each gets what it would alone."""
+    rng = torch.Generator().manual_seed(0)
+    requests = [(torch.rand(784, generator=rng), 0.1 * i, i, [("plain", 8), ("sparse", 16)][: 1 + i % 2]) for i in range(5)]
+    together = compare_many(models, requests)
+    for request, shared in zip(requests, together):
+        alone = compare_many(models, [request])[0]
+        assert np.array_equal(shared.noisy, alone.noisy) and [r.key for r in shared.reconstructions] == request[3]
+        for a, b in zip(shared.reconstructions, alone.reconstructions):
+            assert np.abs(a.image - b.image).max() < 1e-6 and a.mse == pytest.approx(b.mse, rel=1e-5)
+            assert np.abs(a.code - b.code).max() < 1e-5
 
 
 def test_missing_models_and_empty_selections_are_skipped(models):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,24 +39,37 @@ def seed_noise(seed: int) -> torch.Tensor:
 
 
 @torch.no_grad()
+def compare_many(models: Mapping[Hashable, AutoEncoder],
+                 requests: Sequence[tuple[torch.Tensor, float, int, Iterable[Hashable]]]) -> list[Comparison]:
+    """`compare` for several requests (x, noise_amplitude, seed, keys) at once: each model runs once, on the noisy
+    inputs of every request that asks for it (a batch reads the weights once; one input at a time, they are most
+    of the time)."""
+    cleans = [x.reshape(1, INPUT_DIM).float() for x, *_ in requests]
+    noisies = [add_seeded_noise(clean, amplitude, seed) for clean, (_, amplitude, seed, _) in zip(cleans, requests)]
+    asked = [[key for key in keys if key in models] for *_, keys in requests]
+    rows: dict[Hashable, list[int]] = {}
+    for i, keys in enumerate(asked):
+        for key in keys:
+            rows.setdefault(key, []).append(i)
+    out: dict[tuple[int, Hashable], Reconstruction] = {}
+    for key, indices in rows.items():
+        model = models[key]
+        h = model.encode(torch.cat([noisies[i] for i in indices]))  # (n, 784) -> (n, d)
+        x_hat = model.decode(h)  # (n, d) -> (n, 784)
+        errors = ((x_hat - torch.cat([cleans[i] for i in indices])) ** 2).mean(dim=1).tolist()
+        for row, i in enumerate(indices):
+            out[i, key] = Reconstruction(key, x_hat[row].reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), errors[row], h[row].numpy())
+    return [Comparison(clean.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), noisy.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(),
+                       [out[i, key] for key in keys]) for i, (clean, noisy, keys) in enumerate(zip(cleans, noisies, asked))]
+
+
 def compare(models: Mapping[Hashable, AutoEncoder], x: torch.Tensor, noise_amplitude: float, seed: int,
             keys: Iterable[Hashable]) -> Comparison:
     """Add seeded white noise to x (784,), reconstruct it with the model of each key in order, score against clean x.
 
     Keys that `models` lacks are skipped.
     """
-    clean = x.reshape(1, INPUT_DIM).float()
-    noisy = add_seeded_noise(clean, noise_amplitude, seed)
-    out = []
-    for key in keys:
-        model = models.get(key)
-        if model is None:
-            continue
-        h = model.encode(noisy)  # (1, 784) -> (1, d)
-        x_hat = model.decode(h)  # (1, d) -> (1, 784)
-        out.append(Reconstruction(key, x_hat.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(),
-                                  torch.mean((x_hat - clean) ** 2).item(), h[0].numpy()))
-    return Comparison(clean.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), noisy.reshape(IMAGE_SIZE, IMAGE_SIZE).numpy(), out)
+    return compare_many(models, [(x, noise_amplitude, seed, keys)])[0]
 
 
 def as_pixels(image: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,12 @@ from zoo.app.page_models import STATIC_DIR, DemoModels, page_head, routes
 from zoo.app.reconstruct_api import build_reconstruct_api
 from zoo.app.train_tab import Pickers, build_train_tab
 from zoo.app.zoo_tab import build_zoo_tab
+
+
+def quiet_monitoring() -> None:
+    """Gradio recomputes its monitoring summary (a pandas group-by over up to 10,000 past events) after every event
+    unless told otherwise; the demo serves no monitoring page, and it was a fifth of the server's time per API call."""
+    os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(10**9))
 
 
 @dataclass
@@ -48,6 +55,7 @@ class Demo:
 def build_demo(models: DemoModels, digits: MnistDigits | None = None, report: Path | None = None) -> Demo:
     """The demo for these models: the Zoo, Explore, Train and Lab tabs, and the HTTP API."""
     digits = digits or MnistDigits()
+    quiet_monitoring()  # before gr.Blocks: it makes its queue, which reads the setting
     with gr.Blocks(title="AE Zoo", analytics_enabled=False) as blocks:  # no per-request analytics work
         gr.Markdown("# AE Zoo\nDraw a digit and watch every autoencoder of the zoo reconstruct it as you draw. Explore "
                     "looks inside the codes; Train trains your own; the Lab tab answers the course's questions with "

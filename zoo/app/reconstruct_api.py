@@ -8,42 +8,61 @@ without a browser: `Client(url).predict({"composite": handle_file("digit.png")},
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import itertools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import gradio as gr
 import numpy as np
-from gradio.utils import get_upload_folder, is_in_or_equal
+import torch
+from gradio.utils import get_upload_folder
 from PIL import Image
 
 from zoo.app.checks import bad_setting, check_image, refuse
 from zoo.app.keys import ModelKey
 from zoo.app.pictures import picture_html
 from zoo.app.zoo_tab import CODE_COLOURS
-from zoo.comparison import Comparison, as_pixels, compare
+from zoo.app.batching import Batched
+from zoo.comparison import Comparison, as_pixels, compare_many
 from zoo.model import AutoEncoder
 from zoo.sketch import SketchError, preprocess_sketch
 
 CODES_SIZE = (760, 170)  # the code chart's drawing area (SVG units; the page scales it to its column)
+CALLERS_AT_ONCE = 64  # /reconstruct calls in progress together; those that wait for the models share one pass
 
 
-def read_upload(sketch) -> np.ndarray:
-    """The picture an API caller uploaded: the sketchpad's payload {"composite" or "background": a file}."""
+def uploaded_path(sketch) -> str:
+    """The file an API caller uploaded as the old sketchpad sent it: {"composite" or "background": a file}."""
     file = (sketch.get("composite") or sketch.get("background")) if isinstance(sketch, dict) else None
     path = file.get("path") if isinstance(file, dict) else None
     if not isinstance(path, str):
         raise refuse('Send the drawing as {"composite": handle_file("drawing.png")}.')
     # Only a file Gradio took as an upload: a path elsewhere on the server is not the caller's to read.
-    if not is_in_or_equal(os.path.realpath(path), os.path.realpath(get_upload_folder())) or not os.path.isfile(path):
+    real, uploads = os.path.realpath(path), os.path.realpath(get_upload_folder())
+    if os.path.commonpath([real, uploads]) != uploads or not os.path.isfile(real):
         raise refuse("The drawing must be a file uploaded with the call (gradio_client's handle_file).")
+    return path
+
+
+@functools.lru_cache(maxsize=256)
+def prepared(path: str, size: int, modified_ns: int) -> torch.Tensor | str:
+    """The model input (784,) for an uploaded drawing, or the message saying why there is none.
+
+    Kept by (path, size, time): a program that sweeps the noise over one drawing uploads and decodes it once.
+    """
     check_image(path)
     try:
         with Image.open(path) as image:
-            return np.asarray(image.convert("RGBA"))
+            pixels = np.asarray(image.convert("RGBA"))
     except (OSError, ValueError, Image.DecompressionBombError):
         raise refuse("Could not read the drawing as an image.") from None
+    try:
+        return preprocess_sketch(pixels)
+    except SketchError as e:
+        return str(e)
 
 
 def selection(keys, variants, dims) -> list[ModelKey]:
@@ -109,38 +128,51 @@ def labelled(label: str, picture: np.ndarray, alt: str) -> str:
     return f'<div class="zoo-picture"><p class="zoo-label">{label}</p>{picture_html(picture, alt)}</div>'
 
 
-def view_html(models: Mapping[ModelKey, AutoEncoder], x, noise_amplitude: float, seed: int, keys: list[ModelKey]
+def view_html(models: Mapping[ModelKey, AutoEncoder], result: Comparison, noise_amplitude: float, seed: int
               ) -> tuple[str, str, str, str, str]:
-    """(input, noisy input, reconstructions, sparse codes, message) as HTML for input x (784,) and the models `keys`."""
-    result = compare(models, x, noise_amplitude, seed, keys)
-    message = f"Input: your drawing; noise amplitude {noise_amplitude:.2f}, seed {seed}." if keys else \
-        "Pick at least one variant and one d."
+    """(input, noisy input, reconstructions, sparse codes, message) as HTML for a computed `compare`."""
+    message = (f"Input: your drawing; noise amplitude {noise_amplitude:.2f}, seed {seed}."
+               if result.reconstructions else "Pick at least one variant and one d.")
     return (labelled("Input as the models see it (28x28)", as_pixels(result.clean), "input"),
             labelled("Noisy input", as_pixels(result.noisy), "noisy input"),
             '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(result),
             codes_html(result, models), message)
 
 
-def reconstruct_outputs(models: Mapping[ModelKey, AutoEncoder], sketch, noise_amplitude, seed, variants, dims
-                        ) -> tuple[str, str, str, str, str]:
-    """/reconstruct: the Zoo tab's view (`view_html`) of an uploaded drawing; an empty one is a message."""
+Computation = Callable[[tuple[torch.Tensor, float, int, list[ModelKey]]], Comparison]
+
+
+def reconstruct_outputs(models: Mapping[ModelKey, AutoEncoder], sketch, noise_amplitude, seed, variants, dims,
+                        computed: Computation | None = None) -> tuple[str, str, str, str, str]:
+    """/reconstruct: the Zoo tab's view (`view_html`) of an uploaded drawing; an empty one is a message.
+
+    `computed((x, noise_amplitude, seed, keys))` runs the models (by default `compare`, alone).
+    """
     problem = bad_setting(noise_amplitude, seed)
     if problem is not None:
         raise refuse(problem)
     keys = selection(list(models), variants, dims)
-    try:
-        x = preprocess_sketch(read_upload(sketch))
-    except SketchError as e:
-        return "", "", "", "", str(e)
-    return view_html(models, x, float(noise_amplitude), int(float(seed)), keys)
+    path = uploaded_path(sketch)
+    status = os.stat(path)
+    x = prepared(path, status.st_size, status.st_mtime_ns)
+    if isinstance(x, str):
+        return "", "", "", "", x
+    amplitude, seed = float(noise_amplitude), int(float(seed))
+    request = (x, amplitude, seed, keys)
+    result = computed(request) if computed is not None else compare_many(models, [request])[0]
+    return view_html(models, result, amplitude, seed)
 
 
 def build_reconstruct_api(models: Mapping[ModelKey, AutoEncoder]) -> None:
-    """/reconstruct, inside the gr.Blocks (after the last tab)."""
+    """/reconstruct, inside the gr.Blocks (after the last tab). Calls that arrive together run the models together."""
+    batched = Batched(lambda requests: compare_many(models, requests))
 
     def reconstruct(sketch: dict, noise_amplitude: float, seed: int, variants: list[str], dims: list[int]
                     ) -> tuple[str, str, str, str, str]:
         """The Zoo tab's view of an uploaded drawing: input, noisy input, reconstructions, sparse codes (HTML), message."""
-        return reconstruct_outputs(models, sketch, noise_amplitude, seed, variants, dims)
+        return reconstruct_outputs(models, sketch, noise_amplitude, seed, variants, dims, computed=batched)
 
-    gr.api(reconstruct, api_name="reconstruct")
+    # Five outputs, not one list of five, as the Zoo tab's event had: Gradio reads the annotations as written,
+    # and this module's are strings (postponed evaluation) until resolved.
+    reconstruct.__signature__ = inspect.signature(reconstruct, eval_str=True)
+    gr.api(reconstruct, api_name="reconstruct", concurrency_limit=CALLERS_AT_ONCE, concurrency_id="reconstruct")
