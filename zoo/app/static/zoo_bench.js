@@ -453,6 +453,7 @@ function describeEngine() {
     text += ' On the server instead: ' + failed.map(([m, r]) => `${m.label} (${r.error})`).join('; ') + '.';
   }
   status.textContent = records.length ? text : 'Loading the models into this page...';
+  status.dataset.state = failed.length ? 'server' : 'page';
   root.dataset.ready = zoo.settled() ? 'yes' : 'no';
 }
 
