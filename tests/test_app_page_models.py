@@ -106,7 +106,16 @@ def test_the_page_asks_for_the_current_list_of_models_and_a_kept_one_joins_it(sh
     models.add(kept, Served(get_variant("plain").build(4, seed=0), b"kept", "2" * 64))
     ids = [e["id"] for e in client.get("/zoo/models.json").json()]
     assert ids.index(kept.id) == ids.index("plain-d64") + 1  # in order: a variant's kept models after its shipped ones
-    assert page_head() == f'<script src="{static_url("engine.js")}"></script>'
+    head = page_head(models)
+    listed = re.search(r'<script type="application/json" id="zoo-models">(.*?)</script>', head).group(1)
+    assert json.loads(listed) == models.manifest() and head.index("zoo-models") < head.index("engine.js")
+
+
+def test_a_name_in_the_head_cannot_end_its_script_element():
+    models = DemoModels()
+    models.add(ModelKey("</script><script>alert(1)//", 2), Served(get_variant("plain").build(2, seed=0), b"", "1" * 64))
+    listed = re.search(r'id="zoo-models">(.*?)</script>', page_head(models)).group(1)
+    assert json.loads(listed) == models.manifest()
 
 
 def test_kept_models_join_the_shipped_ones_and_a_broken_one_is_left_out(tmp_path, monkeypatch, small_model):

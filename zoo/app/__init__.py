@@ -49,7 +49,7 @@ class Demo:
     def launch(self, **kwargs):
         """Serve it: gr.Blocks.launch with the demo's routes, style sheet and upload limit, and `kwargs`."""
         return self.blocks.launch(app_kwargs={"routes": routes(self.models)}, css_paths=[STATIC_DIR / "app.css"],
-                                  head=page_head(), max_file_size=MAX_FILE_SIZE, **kwargs)
+                                  head=page_head(self.models), max_file_size=MAX_FILE_SIZE, **kwargs)
 
 
 def build_demo(models: DemoModels, digits: MnistDigits | None = None, report: Path | None = None) -> Demo:

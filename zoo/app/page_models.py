@@ -9,6 +9,7 @@ layer the page cannot run gets no program; the page then asks the server for it 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,10 +139,12 @@ def static_url(name: str) -> str:
     return f"{STATIC_ROUTE}/{name}?v={digest}"
 
 
-def page_head() -> str:
-    """For the document's head: the page's engine, which asks for the list of models (zoo/models.json) and starts
-    fetching their weights at once, while Gradio's page is still loading."""
-    return f'<script src="{static_url("engine.js")}"></script>'
+def page_head(models: DemoModels) -> str:
+    """For the document's head: the models the server starts with, then the page's engine, which starts fetching
+    their weights at once, while Gradio's page still loads (and asks zoo/models.json for any kept since)."""
+    listed = json.dumps(models.manifest()).replace("</", "<\\/")  # no "</script>" inside the element
+    return (f'<script type="application/json" id="zoo-models">{listed}</script>'
+            f'<script src="{static_url("engine.js")}"></script>')
 
 
 def read_static(name: str) -> str:

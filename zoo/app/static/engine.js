@@ -361,8 +361,14 @@
     else requestAnimationFrame(() => channel.port2.postMessage(null));
   }
 
-  // The list comes from the server as the page starts, so the weights load while Gradio's page does.
+  // The weights load while Gradio's page does: the models the server started with are listed in the head
+  // (zoo.app.page_models.page_head), and the current list, with any kept since, comes from zoo/models.json.
   let listed = false;
+  const atLaunch = document.getElementById('zoo-models');
+  if (atLaunch) {
+    register(JSON.parse(atLaunch.textContent));
+    listed = false;  // not settled until the current list has come
+  }
   const listing = fetch('zoo/models.json', {cache: 'no-store'})
     .then(response => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
     .then(register);
