@@ -211,14 +211,14 @@ def measure_controls(browser, url: str, moves: int) -> dict:
     seed.press("Enter")
     page.wait_for_timeout(500)
     start = now(page)
-    for value in range(2, 2 + moves // 2):
+    for value in range(2, 2 + moves):
         page.wait_for_timeout(150)
         seed.fill(str(value))
         seed.press("Enter")
     page.wait_for_timeout(300)
     result["seed"] = [t["painted"] - t["since"] for t in timings(page, "demo", start, "zoo") if t["kind"] == "change"]
     start = now(page)
-    for i in range(moves // 2):
+    for i in range(moves):
         page.locator("#dims input").nth(i % 3).click()
         page.wait_for_timeout(60)
     page.wait_for_timeout(300)

@@ -37,7 +37,7 @@ def zoo_calls(base: str, sketch: dict, count: int | None, until: threading.Event
     times = []
     while (count is None or len(times) < count) and not (until is not None and until.is_set()):
         with httpx.Client(timeout=30) as client:
-            times.append(1000 * call(client, base, sketch, round(0.05 * (len(times) % 21), 2)))
+            times.append(1000 * call(client, base, sketch, round(0.05 * (len(times) % 21), 2), None))
     return times
 
 
