@@ -84,15 +84,17 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
 
 
-def stroke(page, i: int) -> None:
-    """A "7"-like stroke, shifted a little each time so every stroke changes the drawing."""
+def stroke(page, i: int, lift: bool = True) -> None:
+    """A "7"-like stroke, shifted a little each time so every stroke changes the drawing; the pen stays down
+    unless `lift`."""
     box = page.locator("#sketchpad canvas").first.bounding_box()
     cx, cy = box["x"] + box["width"] / 2 + (i % 5 - 2) * 12, box["y"] + box["height"] / 2 + (i % 3 - 1) * 10
     page.mouse.move(cx - 50, cy - 90)
     page.mouse.down()
     page.mouse.move(cx + 45, cy - 90, steps=8)
     page.mouse.move(cx - 15, cy + 100, steps=10)
-    page.mouse.up()
+    if lift:
+        page.mouse.up()
 
 
 def timings(page, kind: str, since: float, view: str | None = None) -> list[dict]:
@@ -170,12 +172,7 @@ def measure_strokes(browser, url: str, kind: str, strokes: int, loads: int) -> d
     for i in range(strokes):
         if kind == "demo" and i and i % 5 == 0:
             page.locator('#sketchpad button[aria-label="Clear canvas"]').click()
-        box = page.locator("#sketchpad canvas").first.bounding_box()
-        cx, cy = box["x"] + box["width"] / 2 + (i % 5 - 2) * 12, box["y"] + box["height"] / 2 + (i % 3 - 1) * 10
-        page.mouse.move(cx - 50, cy - 90)
-        page.mouse.down()
-        page.mouse.move(cx + 45, cy - 90, steps=8)
-        page.mouse.move(cx - 15, cy + 100, steps=10)
+        stroke(page, i, lift=False)
         before = page.evaluate(frame_counter(kind))
         clock = time.perf_counter()
         page.mouse.up()
