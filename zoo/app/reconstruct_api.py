@@ -21,11 +21,11 @@ import torch
 from gradio.utils import get_upload_folder
 from PIL import Image
 
+from zoo.app.batching import Batched
 from zoo.app.checks import bad_setting, check_image, refuse
 from zoo.app.keys import ModelKey
 from zoo.app.pictures import picture_html
 from zoo.app.zoo_tab import CODE_COLOURS
-from zoo.app.batching import Batched
 from zoo.comparison import Comparison, as_pixels, compare_many
 from zoo.model import AutoEncoder
 from zoo.sketch import SketchError, preprocess_sketch

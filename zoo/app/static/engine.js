@@ -58,12 +58,15 @@
     relu: elementwise(v => (v > 0 ? v : 0)),
     sigmoid: elementwise(v => 1 / (1 + Math.exp(-v))),
     tanh: elementwise(Math.tanh),
-    // zoo.model.JumpReLU: h = z above the threshold, else exactly 0. z is rounded to float32 first, as
-    // the server computes it, so a value at the threshold falls on the same side.
-    jumprelu: (tensors, step) => ({run(x) {
-      for (let i = 0; i < x.length; i++) x[i] = Math.fround(x[i]) > step.threshold ? x[i] : 0;
-      return x;
-    }}),
+    // zoo.model.JumpReLU: h = z above the threshold, else exactly 0. Both are rounded to float32 first, as
+    // the server compares them, so a value at the threshold falls on the same side.
+    jumprelu: (tensors, step) => {
+      const threshold = Math.fround(step.threshold);
+      return {run(x) {
+        for (let i = 0; i < x.length; i++) x[i] = Math.fround(x[i]) > threshold ? x[i] : 0;
+        return x;
+      }};
+    },
   };
 
   function compile(tensors, steps) {
@@ -108,8 +111,8 @@
       throw new Error(`its weights did not load: ${e.message || e}`);
     }
     const model = new Model(entry, weights);
-    const zeros = new Float32Array(entry.input_dim);
-    model.decode(model.encode(zeros));  // the first run compiles the loops: not a person's first stroke
+    const grey = new Float32Array(entry.input_dim).fill(0.5);
+    model.decode(model.encode(grey));  // the first run compiles the loops: not a person's first stroke
     return model;
   }
 

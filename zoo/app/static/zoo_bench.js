@@ -102,13 +102,14 @@ function at(event) {
 // exactly what redrawing it from the strokes gives (after Undo), pixel for pixel.
 const before = document.createElement('canvas');
 before.width = before.height = size;
+const beforeInk = before.getContext('2d', {willReadFrequently: true});  // in memory, as `ink`: no copy to a GPU and back
 
 pad.addEventListener('pointerdown', event => {
   if (event.pointerType === 'mouse' && event.button !== 0) return;
   event.preventDefault();
   pad.setPointerCapture(event.pointerId);
   state.pen = event.pointerId;
-  before.getContext('2d').drawImage(pad, 0, 0);
+  beforeInk.drawImage(pad, 0, 0);
   state.strokes.push([at(event)]);
   paintStroke(state.strokes[state.strokes.length - 1]);
   widen(at(event), at(event));
@@ -204,6 +205,7 @@ seedInput.addEventListener('change', async event => {
     message.textContent = e.message || String(e);
     return;
   }
+  if (Number(seedInput.value) !== seed) return;  // another seed was asked for meanwhile
   state.seed = seed;
   changed(event, false);
   prefetch(seed);  // the next seed up or down then needs no wait
@@ -515,7 +517,7 @@ watch('models', () => zoo.register(props.models));  // a model kept in the Train
 
 // For scripts (tests, benchmarks): the input the models see now, and a seed's noise.
 root.zoo = {input: () => (state.input.error ? null : Array.from(state.input.x)),
-               noise: async seed => Array.from(await noiseFor(seed))};
+            noise: async seed => Array.from(await noiseFor(seed))};
 
 // The first stroke should not wait for the browser to compile the preprocessing: run it once now.
 const scratch = document.createElement('canvas');
