@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 import gradio as gr
 import torch
-from gradio.data_classes import FileData
 from PIL import Image
 
 from zoo.app.keys import ModelKey
@@ -25,10 +24,10 @@ def refuse(message: str) -> gr.Error:
     return gr.Error(message, print_exception=False)
 
 
-def check_image(file: FileData | str | bytes) -> None:
-    """Raise gr.Error unless `file` (an upload, a path or bytes) is an image of at most MAX_SIDE pixels a side;
+def check_image(file: str | bytes) -> None:
+    """Raise gr.Error unless `file` (a path, or the file's bytes) is an image of at most MAX_SIDE pixels a side;
     reads only its header."""
-    source = file.path if isinstance(file, FileData) else io.BytesIO(file) if isinstance(file, bytes) else file
+    source = io.BytesIO(file) if isinstance(file, bytes) else file
     try:
         with Image.open(source) as image:
             width, height = image.size

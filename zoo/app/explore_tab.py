@@ -24,7 +24,7 @@ from zoo.app.pictures import digit_html
 from zoo.app.zoo_tab import answered
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip through the API
-PAGE_STEPS = (5, 11, 7)  # the strips' steps slider in the page: least, most, at first
+STRIP_STEPS = (5, 11, 7)  # the strips' steps slider in the page: least, most, at first
 MAX_NEIGHBOURS = 50
 NEIGHBOURS_SHOWN = 8
 FROM_INPUT = "your input"
@@ -178,7 +178,7 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
                                        label="Models", elem_id="explore-walk-models")
         strips = gr.HTML(value=None, html_template=read_static("walk_strips.html"), js_on_load=read_static("walk_strips.js"),
                          head=head, apply_default_css=False, server_functions=[answered(walk)], elem_id="explore-strips",
-                         walk=None, steps_range=list(PAGE_STEPS))
+                         walk=None, steps_range=list(STRIP_STEPS))
         gr.Markdown("### The map: every test digit's code, on the codes' top two principal components")
         with gr.Row():
             the_map = gr.Image(label="Test codes by digit; the ring is the input. Click a point to take that digit.",
