@@ -13,7 +13,8 @@ import registry
 from browsing import BENCH, SEVEN, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
 from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
-from zoo.app.zoo_tab import answered, noise_for, pick_digit, server_reconstructions
+from zoo.app.checks import answered
+from zoo.app.zoo_tab import noise_for, pick_digit, server_reconstructions
 from zoo.comparison import add_seeded_noise, as_pixels, compare, seed_noise
 from zoo.sketch import EMPTY, preprocess_sketch
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import gradio as gr
 import torch
@@ -103,3 +104,26 @@ def whole(value, what: str, low: int, high: int) -> int:
     if not (math.isfinite(number) and number == int(number) and low <= number <= high):
         raise refuse(f"{what} must be a whole number from {low} to {high}, got {value}.")
     return int(number)
+
+
+def answered(function: Callable[..., dict]) -> Callable[[dict], dict]:
+    """A server function for the page (`server.<name>({...})` in its script): the page sends one object, whose
+    fields are the function's arguments by name; a refusal comes back as {"error": its line}, not a failed request."""
+
+    def answer(request):
+        takes = inspect.signature(function)
+        try:
+            try:
+                arguments = takes.bind(**request) if isinstance(request, dict) else None
+            except TypeError:
+                arguments = None
+            if arguments is None:
+                raise refuse(f"{function.__name__} takes an object with {', '.join(takes.parameters) or 'no fields'}.")
+            return function(*arguments.args, **arguments.kwargs)
+        except gr.Error as e:
+            return {"error": e.message}
+
+    # Named as the function, for the page's `server.<name>`; not functools.wraps: Gradio would then read the
+    # function's own parameters as the server function's, and spread the one object over them.
+    answer.__name__, answer.__doc__ = function.__name__, function.__doc__
+    return answer

@@ -21,7 +21,6 @@ from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels, read_static, static_url
 from zoo.app.pictures import digit_html
-from zoo.app.zoo_tab import answered
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip through the API
 STRIP_STEPS = (5, 11, 7)  # the strips' steps slider in the page: least, most, at first
@@ -166,7 +165,7 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
             take = gr.Button("Take the Zoo tab's input", elem_id="explore-take")
         source_note = gr.Markdown("", elem_id="explore-source")
         editor = gr.HTML(value=None, html_template=read_static("code_editor.html"), js_on_load=read_static("code_editor.js"),
-                         head=head, apply_default_css=False, server_functions=[answered(decode)],
+                         head=head, apply_default_css=False, server_functions=[checks.answered(decode)],
                          elem_id="explore-codes", code=None)
         gr.Markdown("### Interpolate: decode the straight line between two codes")
         with gr.Row():
@@ -177,7 +176,7 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
         walk_models = gr.CheckboxGroup(choices, value=[key.id for key in models if key.latent_dim == 32 and not key.user],
                                        label="Models", elem_id="explore-walk-models")
         strips = gr.HTML(value=None, html_template=read_static("walk_strips.html"), js_on_load=read_static("walk_strips.js"),
-                         head=head, apply_default_css=False, server_functions=[answered(walk)], elem_id="explore-strips",
+                         head=head, apply_default_css=False, server_functions=[checks.answered(walk)], elem_id="explore-strips",
                          walk=None, steps_range=list(STRIP_STEPS))
         gr.Markdown("### The map: every test digit's code, on the codes' top two principal components")
         with gr.Row():

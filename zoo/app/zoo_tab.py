@@ -10,14 +10,11 @@ the Explore tab takes.
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
-
 import gradio as gr
 import numpy as np
 
 from zoo import sketch
-from zoo.app.checks import MAX_SEED, bad_setting, image, model_by_id, refuse
+from zoo.app.checks import MAX_SEED, answered, bad_setting, image, model_by_id, refuse
 from zoo.app.digits import MnistDigits
 from zoo.app.page_models import DemoModels, read_static, static_url
 from zoo.comparison import compare, seed_noise
@@ -69,29 +66,6 @@ def server_reconstructions(models: DemoModels, pixels, noise_amplitude, seed, id
     result = compare(models, x, float(noise_amplitude), int(float(seed)), keys)
     return {"results": [{"id": r.key.id, "pixels": r.image.reshape(-1).tolist(), "code": r.code.tolist(), "mse": r.mse}
                         for r in result.reconstructions]}
-
-
-def answered(function: Callable[..., dict]) -> Callable[[dict], dict]:
-    """A server function for the page (`server.<name>({...})` in its script): the page sends one object, whose
-    fields are the function's arguments by name; a refusal comes back as {"error": its line}, not a failed request."""
-
-    def answer(request):
-        takes = inspect.signature(function)
-        try:
-            try:
-                arguments = takes.bind(**request) if isinstance(request, dict) else None
-            except TypeError:
-                arguments = None
-            if arguments is None:
-                raise refuse(f"{function.__name__} takes an object with {', '.join(takes.parameters) or 'no fields'}.")
-            return function(*arguments.args, **arguments.kwargs)
-        except gr.Error as e:
-            return {"error": e.message}
-
-    # Named as the function, for the page's `server.<name>`; not functools.wraps: Gradio would then read the
-    # function's own parameters as the server function's, and spread the one object over them.
-    answer.__name__, answer.__doc__ = function.__name__, function.__doc__
-    return answer
 
 
 def build_zoo_tab(models: DemoModels, digits: MnistDigits) -> gr.HTML:
