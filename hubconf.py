@@ -22,3 +22,8 @@ def denoising(d: int = 32, pretrained: bool = True):
 def sparse(d: int = 32, pretrained: bool = True):
     """Sparse autoencoder (JumpReLU code, L1 on h, L2 on the decoder), d one of zoo.shipped.LATENT_DIMS."""
     return get_model(model_id("sparse", d), pretrained=pretrained)
+
+
+def deep(d: int = 30, pretrained: bool = True):
+    """Hinton & Salakhutdinov's (2006) sizes, 784-1000-500-250-30 and back, batch norm, trained from scratch."""
+    return get_model(model_id("deep", d), pretrained=pretrained)

@@ -317,8 +317,8 @@ def main(argv: list[str] | None = None) -> int:
             server.terminate()
             server.wait(timeout=30)
     d, f = strokes["demo"], strokes["floor"]
-    print(f"Chromium headless, 1400x1100; in-page times in ms from the input event to the task after the frame that "
-          f"paints it (`painted`) unless said; floor: a bare Gradio page with its own canvas, no model")
+    print("Chromium headless, 1400x1100; in-page times in ms from the input event to the task after the frame that "
+          "paints it (`painted`) unless said; floor: a bare Gradio page with its own canvas, no model")
     print(f"{'what':<44} {'n':>6} {'p50':>8} {'p95':>8} {'max':>8} {'floor p95':>10} {'ratio':>8}")
     print(row("pen move -> pictures drawn", d["move_drawn"], f["move_drawn"]))
     print(row("pen move -> painted", d["move"], f["move"]))

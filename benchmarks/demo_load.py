@@ -38,13 +38,13 @@ from PIL import Image
 
 from zoo.data import load_mnist
 from zoo.paths import checkout_root
-from zoo.shipped import LATENT_DIMS
+from zoo import shipped
 from zoo.app.pictures import as_canvas
 from zoo.app.zoo_tab import CANVAS
 from zoo.variants import variant_names
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
-VARIANTS, DIMS = variant_names(), list(LATENT_DIMS)
+VARIANTS, DIMS = variant_names(), sorted({d for _, d in shipped.models()})  # every shipped model
 
 
 def serve(command: list[str], port: int) -> subprocess.Popen:

@@ -33,7 +33,7 @@ def main() -> None:
     ev = metrics.evaluate(model, test_x)
     print(f"{name} d={d} {train_overrides} {variant_overrides} test_mse={ev['test_mse']:.5f} "
           f"mse@0.5={ev['noisy_test_mse']['0.5']:.5f} zeros={ev['zero_fraction']:.3f} dead={ev['dead_units']} "
-          f"time={result.seconds:.1f}s", flush=True)
+          f"train_loss={result.history[-1]['train_loss']:.5f} time={result.seconds:.1f}s", flush=True)
 
 
 if __name__ == "__main__":

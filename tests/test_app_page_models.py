@@ -37,9 +37,11 @@ def sha256_of(entry: dict) -> str:
 
 def run_program(steps: list[dict], tensors: dict, x: np.ndarray) -> np.ndarray:
     """The page's program, run step by step in numpy: what engine.js does, written independently."""
-    ops = {"relu": lambda v, s: np.maximum(v, 0), "sigmoid": lambda v, s: 1 / (1 + np.exp(-v)), "tanh": lambda v, s: np.tanh(v),
+    ops = {"relu": lambda v, s: np.maximum(v, 0), "silu": lambda v, s: v / (1 + np.exp(-v)), "sigmoid": lambda v, s: 1 / (1 + np.exp(-v)), "tanh": lambda v, s: np.tanh(v),
            "jumprelu": lambda v, s: np.where(v > s["threshold"], v, 0),
-           "linear": lambda v, s: tensors[s["weight"]].astype(np.float64) @ v + tensors[s["bias"]]}
+           "linear": lambda v, s: tensors[s["weight"]].astype(np.float64) @ v + tensors[s["bias"]],
+           "batchnorm": lambda v, s: ((v - tensors[s["mean"]]) / np.sqrt(tensors[s["var"]].astype(np.float64) + s["eps"])
+                                      * tensors[s["weight"]] + tensors[s["bias"]])}
     for step in steps:
         x = ops[step["op"]](x, step)
     return x
@@ -60,11 +62,11 @@ def test_each_shipped_models_program_over_its_file_is_the_model(shipped, mnist_t
 
 def test_a_layer_the_page_cannot_run_leaves_the_model_to_the_server():
     model = get_variant("plain").build(8, seed=0)
-    model.encoder.insert(1, nn.BatchNorm1d(256))
+    model.encoder.insert(1, nn.LayerNorm(256))
     models = DemoModels()
     models.add(ModelKey("plain", 8), Served(model, b"weights", "0" * 64))
     entry = models.entry(ModelKey("plain", 8))
-    assert entry["program"] is None and entry["unsupported"] == "the page cannot run its BatchNorm1d layer"
+    assert entry["program"] is None and entry["unsupported"] == "the page cannot run its LayerNorm layer"
     assert program(get_variant("sparse").build(8, seed=0))["encoder"][-1] == {"op": "jumprelu", "threshold": 0.6}
 
 

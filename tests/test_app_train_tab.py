@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+import registry
 from browsing import open_demo
 
 pytestmark = pytest.mark.slow
@@ -76,7 +77,9 @@ def test_train_watch_keep_and_compare_in_chromium(server, chromium, user_zoo, tm
     assert not hidden and "ramps" in explained  # the field says what it means
     assert "plain d=8: epoch 2 of 2" in status and curve.startswith("data:image/png;base64,")
     assert units == 8 and "Kept plain (yours) d=8" in kept
-    assert not caption.endswith("(on the server)") and engine.startswith("Every model runs in this page: 10 loaded")
+    shipped_and_kept = len(registry.available()) + 1
+    assert not caption.endswith("(on the server)")
+    assert engine.startswith(f"Every model runs in this page: {shipped_and_kept} loaded")
     assert "plain d=16 · MSE" in " ".join(captions)  # side by side with the shipped models
     assert errors == []
     card = json.loads((user_zoo / "plain-d8.json").read_text())

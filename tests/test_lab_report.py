@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from zoo import registry
+from zoo import registry, shipped
+from zoo.lab.literature import PUBLISHED
 from zoo.lab import report
 from zoo.paths import checkout_root
 from zoo.seeds import TOLERANCE_SE, differences
@@ -21,7 +22,7 @@ SECTIONS = ["## 1. Which d reconstructs best", "## 2. The decoder's weights as 2
             "## 3. Denoising against noise amplitude", "## 4. The three questions",
             "### (a) Why learn a representation h?",
             "### (b) The number of parameters as a function of d", "### (c) The size of h relative to the 28x28 image",
-            "## 5. The sparse autoencoder"]
+            "## 5. The sparse autoencoder", "## 6. Against the literature"]
 FIGURE = re.compile(r"!\[[^\]]*\]\((figures/[^)]+)\)")
 
 
@@ -54,14 +55,24 @@ def test_quick_report_on_the_shipped_zoo_writes_every_section_and_figure(tmp_pat
     assert done.returncode == 0, done.stderr[-3000:]
     text = _check_written(tmp_path)
     models, _ = registry.load_zoo()
+    literature = text[text.index("## 6. Against the literature"):]
     for name, d in models:
-        assert f"| {name} | {d} | " in text  # a row of the reconstruction table for every shipped model
+        if shipped.latent_dims(name) == shipped.LATENT_DIMS:
+            assert f"| {name} | {d} | " in text  # a row of the reconstruction table for every model of the grid
+        assert f"| {registry.model_label(name, d)} (" in literature  # and one beside the paper's figures
     # The extra models, trained once per seed (two in a quick run), are written mean ± sd...
     assert re.search(r"\| course \| 16 \| \d\.\d{5} ± \d\.\d{5} \|", text)
     # ...and what comes from the shipped zoo alone is a plain number.
     assert re.search(r"\| plain \| 16 \| \d\.\d{5} \| \d+\.\d\d \|", text)
     assert not (tmp_path / "figures" / "from_an_old_layout.png").exists()
     assert not list(tmp_path.rglob("*.tmp"))  # atomic writes leave no temporary files
+
+
+def test_the_committed_reports_pca_is_the_papers_so_the_measures_agree():
+    """PCA at d=30 on all 60,000 training images, as the paper computed it: the same error per image, to its digits."""
+    literature = (ROOT / "docs" / "REPORT.md").read_text().split("## 6. Against the literature")[1]
+    pca_here = float(re.search(r"\| PCA \(here\) \| 30 \| (\d+\.\d\d) \|", literature)[1])
+    assert pca_here == pytest.approx(next(p.error_per_image for p in PUBLISHED if p.model == "PCA"), abs=0.01)
 
 
 def test_a_smoke_run_never_writes_over_the_committed_report():

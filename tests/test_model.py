@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from zoo.model import ACTIVATIONS, AutoEncoder, ModelConfig, parameter_count
+from zoo.model import ACTIVATIONS, NORMS, AutoEncoder, ModelConfig, parameter_count
 
 
 @pytest.mark.parametrize("d", [1, 16, 32, 64])
@@ -21,9 +21,38 @@ def test_shapes(d, shape):
 @pytest.mark.parametrize("d", [16, 32, 64])
 @pytest.mark.parametrize("hidden, decoder_hidden", [((), None), ((128,), None), ((256, 64), None), ((256,), ()), ((), (100,))])
 @pytest.mark.parametrize("activation", ["identity", "relu"])
-def test_parameter_count_formula_matches_the_module(d, hidden, decoder_hidden, activation):
-    config = ModelConfig(latent_dim=d, hidden_dims=hidden, decoder_hidden_dims=decoder_hidden, encoder_activation=activation)
+@pytest.mark.parametrize("norm", sorted(NORMS))
+def test_parameter_count_formula_matches_the_module(d, hidden, decoder_hidden, activation, norm):
+    config = ModelConfig(latent_dim=d, hidden_dims=hidden, decoder_hidden_dims=decoder_hidden, encoder_activation=activation,
+                         hidden_norm=norm)
     assert parameter_count(config) == sum(p.numel() for p in AutoEncoder(config).parameters())
+
+
+def test_a_batch_norm_follows_each_hidden_linear_and_is_fixed_in_eval_mode():
+    model = AutoEncoder(ModelConfig(latent_dim=30, hidden_dims=(100, 50), hidden_norm="batch"))
+    kinds = [type(layer).__name__ for layer in model.encoder]
+    assert kinds == ["Linear", "BatchNorm1d", "ReLU", "Linear", "BatchNorm1d", "ReLU", "Linear", "Identity"]
+    assert [type(layer).__name__ for layer in model.decoder].count("BatchNorm1d") == 2
+    assert model.code_layer is model.encoder[-2] and model.decoder_weight.shape == (784, 100)
+    x = torch.rand(8, 784)
+    model.train()
+    model(x)  # moves the running statistics
+    model.eval()
+    # in eval mode an image's reconstruction is its own (in train mode the batch's statistics would move it)
+    assert torch.allclose(model(x[:1]), model(x)[:1], atol=1e-6)
+
+
+def test_unknown_norm_or_hidden_activation_lists_the_choices():
+    with pytest.raises(ValueError, match="batch"):
+        ModelConfig(hidden_norm="group")
+    with pytest.raises(ValueError, match="relu, silu|'relu', 'silu'"):
+        ModelConfig(hidden_activation="mish")
+
+
+def test_the_hidden_activation_is_chosen_by_name():
+    model = AutoEncoder(ModelConfig(latent_dim=8, hidden_dims=(16,), hidden_activation="silu"))
+    assert [type(layer).__name__ for layer in model.encoder] == ["Linear", "SiLU", "Linear", "Identity"]
+    assert isinstance(model.decoder[1], torch.nn.SiLU)
 
 
 def test_course_model_parameter_count_is_1569d_plus_784():

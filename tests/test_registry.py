@@ -36,7 +36,7 @@ def test_a_malformed_id_is_one_clear_error(bad):
 
 
 def test_an_unknown_model_lists_what_exists():
-    with pytest.raises(registry.UnknownModelError, match="registered variants: denoising, plain, sparse"):
+    with pytest.raises(registry.UnknownModelError, match="registered variants: deep, denoising, plain, sparse"):
         registry.get_model("contractive-d32")
     with pytest.raises(registry.UnknownModelError, match="train it with: python train_all.py --variants plain --d 8"):
         registry.get_model("plain-d8")
@@ -134,7 +134,7 @@ def test_registry_errors_say_what_exists(tmp_path):
     _save(tmp_path, "sparse", 16)
     with pytest.raises(registry.UnknownModelError, match=r"no trained model 'sparse' with d=32 .* trained: sparse d=16; train it with: python train_all.py --variants sparse --d 32"):
         registry.get("sparse", d=32, weights_dir=tmp_path)
-    with pytest.raises(registry.UnknownModelError, match="registered variants: denoising, plain, sparse"):
+    with pytest.raises(registry.UnknownModelError, match="registered variants: deep, denoising, plain, sparse"):
         registry.get("vae", d=16, weights_dir=tmp_path)
     for bad in (0, -1, 1.5):
         with pytest.raises(ValueError, match="d must be a positive integer"):

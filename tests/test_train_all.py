@@ -11,7 +11,10 @@ import torch
 import registry
 from zoo import train_all
 from zoo.paths import checkout_root
-from zoo.workers import plan
+from zoo.config import TrainConfig
+from zoo.model import parameter_count
+from zoo.variants import get_variant
+from zoo.workers import ALONE_FROM, cores, plan
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
@@ -47,10 +50,31 @@ def test_skips_what_is_trained_and_retrains_on_force_or_new_recipe(tmp_path, cap
     assert registry.card("plain", 8, weights_dir=tmp_path)["epochs"] == 2
 
 
+def test_precision_is_asked_for_and_written_on_the_card(tmp_path, capsys, mnist_test):
+    args = ["--weights-dir", str(tmp_path), "--variants", "plain", "--d", "8", "--epochs", "1"]
+    assert _run(capsys, *args, "--precision", "float32") == {("plain", 8): "trained"}
+    card = registry.card("plain", 8, weights_dir=tmp_path)
+    assert card["precision"] == "float32" and card["train_config"]["precision"] == "float32"
+    # "auto" is another recipe (it may resolve to float32 too, but says it did so on this machine)
+    assert _run(capsys, *args) == {("plain", 8): "trained"}
+    assert registry.card("plain", 8, weights_dir=tmp_path)["train_config"]["precision"] == "auto"
+
+
+def test_a_paper_sized_model_trains_alone_with_every_core_then_the_rest_side_by_side():
+    config = TrainConfig(epochs=1)
+    deep, small = (get_variant("deep"), 30, config), [(get_variant(n), d, config) for n in ("plain", "sparse") for d in (16, 32)]
+    assert parameter_count(deep[0].model_config(30)) >= ALONE_FROM > max(parameter_count(v.model_config(d)) for v, d, _ in small)
+    schedule = train_all.phases([*small, deep], torch.device("cpu"))
+    assert schedule == [([deep], 1, cores()), (small, *plan(4))]
+    assert train_all.phases(small, torch.device("cpu"), jobs=1) == [(small, 1, cores())]
+    assert train_all.describe(schedule).startswith(f"deep d=30 alone with {cores()} thread(s), then 4 models")
+
+
 def test_bad_arguments_are_one_line_errors(capsys):
     for argv, message in [(["--d", "0"], "--d takes positive integers"),
-                          (["--variants", "vae"], "unknown variant(s) vae; registered: denoising, plain, sparse"),
-                          (["--epochs", "-1"], "--epochs must be positive")]:
+                          (["--variants", "vae"], "unknown variant(s) vae; registered: deep, denoising, plain, sparse"),
+                          (["--epochs", "-1"], "--epochs must be positive"),
+                          (["--precision", "float16"], "argument --precision: invalid choice: 'float16'")]:
         with pytest.raises(SystemExit) as info:
             train_all.main(argv)
         assert info.value.code == 2 and message in capsys.readouterr().err

@@ -13,7 +13,7 @@ def test_builtin_variants_are_registered():
 
 
 def test_unknown_variant_lists_the_registered_ones_in_a_plain_message():
-    with pytest.raises(KeyError, match="registered variants: denoising, plain, sparse") as caught:
+    with pytest.raises(KeyError, match="registered variants: deep, denoising, plain, sparse") as caught:
         get_variant("contractive")
     assert str(caught.value).startswith("unknown variant 'contractive'")  # not wrapped in quotes like a KeyError
 

@@ -8,10 +8,10 @@ The library, each module one concern; a module imports only those above it in th
     config                    TrainConfig: the settings the engine and the variants both import
     metrics                   reconstruction error, codes, decoding, sparsity, the PCA baseline
     engine                    the one training loop; trains any Trainable (name, loss, end-of-epoch hook)
-    variants                  plain, denoising, sparse: a Trainable each, registered by name; they build their models
+    variants                  plain, denoising, sparse, deep: a Trainable each, registered by name; they build their models
     checkpoint, modelcard     safetensors weights + JSON model cards; a card as Markdown
     recipe                    what determines a zoo model, its id, train_and_save
-    shipped                   the shipped zoo's latent sizes and quality goals
+    shipped                   the shipped zoo's models and their goals, with the margin each is met by
     sketch                    a drawing made to look like MNIST
     registry                  trained models by name or id ("sparse-d32"), load_zoo, model_label
     workers                   models trained side by side: one one-thread worker process per core
@@ -19,7 +19,7 @@ The library, each module one concern; a module imports only those above it in th
     comparison, explore, live  the Zoo tab's computation (seeded noise, every model); inside the codes;
                                one model trained live
 The lab, a wing that only calls the library:
-    lab/                      experiments, measures, probes, tables, figures, report (docs/REPORT.md)
+    lab/                      experiments, measures, probes, tables, figures, literature, report (docs/REPORT.md)
 The demo (Gradio), a wing of its own: a module per tab, the page's scripts in app/static/:
     app/                      keys, checks, digits, pictures, page_models, zoo_tab, reconstruct_api, explore_tab,
                               train_tab, lab_tab (zoo/app/__init__.py says what each holds)

@@ -2,7 +2,7 @@
 
 `python train_all.py` in a checkout, `ae-zoo-train` after an install:
 
-    python train_all.py                       # the whole zoo: every variant x d in zoo.shipped.LATENT_DIMS
+    python train_all.py                       # the whole zoo: every variant at its d's (zoo.shipped.models())
     python train_all.py --variants sparse --d 32 --force
     python train_all.py --quick               # a smoke run: 1 epoch, written to weights-quick/
 
@@ -11,7 +11,8 @@ written atomically when it finishes, so a run that is killed resumes where it st
 
 On a CPU the models train side by side, one worker process per core with one thread each: the
 zoo's matrix products are small, and two one-thread trainings on two cores get 1.6x the work done
-of one two-thread training (docs/BENCHMARKS.md). On a GPU they train one after another.
+of one two-thread training (docs/BENCHMARKS.md). A model as big as the paper's deep one trains
+first, alone with every core (`phases`). On a GPU they train one after another.
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from zoo import checkpoint, metrics, paths, recipe
-from zoo.config import TrainConfig
+from zoo import checkpoint, metrics, paths, recipe, shipped
+from zoo.config import PRECISIONS, TrainConfig
 from zoo.data import load_mnist
 from zoo.engine import NonFiniteLossError
-from zoo.hardware import resolve_device
+from zoo.hardware import resolve_device, resolve_precision
+from zoo.model import parameter_count
 from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
-from zoo.workers import epoch_done, plan, side_by_side
+from zoo.workers import ALONE_FROM, epoch_done, plan, side_by_side
 from zoo.workers import state as worker_state
 
 QUICK_DIR = Path("weights-quick")  # beside where it runs: a smoke run never touches the shipped zoo
@@ -47,10 +49,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--variants", nargs="+", default=None, metavar="NAME",
                         help=f"variants to train (default: all registered: {', '.join(variant_names())})")
-    parser.add_argument("--d", nargs="+", type=int, default=list(LATENT_DIMS), help="latent sizes")
+    parser.add_argument("--d", nargs="+", type=int, default=None,
+                        help=f"latent sizes (default: each variant's own; {', '.join(map(str, LATENT_DIMS))} for most)")
     parser.add_argument("--epochs", type=int, default=None, help="override each variant's default epochs")
     parser.add_argument("--seed", type=int, default=0, help="initialisation, shuffling and noise")
     parser.add_argument("--device", default="auto", help="auto (CUDA if present), cpu or cuda")
+    parser.add_argument("--precision", choices=("auto", *PRECISIONS), default="auto",
+                        help="the training steps' matrix products: auto is bfloat16 where the hardware runs it natively")
     parser.add_argument("--weights-dir", type=Path, default=None,
                         help="output directory (default: weights/, or weights-quick/ with --quick)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1 epoch unless --epochs, into weights-quick/")
@@ -61,7 +66,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.jobs < 0:
         parser.error(f"--jobs must be >= 0, got {args.jobs}")
-    for d in args.d:
+    for d in args.d or ():
         if d <= 0:
             parser.error(f"--d takes positive integers, got {d}")
     if args.epochs is not None and args.epochs <= 0:
@@ -97,29 +102,33 @@ def main(argv: list[str] | None = None) -> int:
     cards, todo = {}, []
     for name in args.variants:
         variant = get_variant(name)
-        config = dataclasses.replace(variant.default_train_config, seed=args.seed,
+        config = dataclasses.replace(variant.default_train_config, seed=args.seed, precision=args.precision,
                                      epochs=args.epochs or variant.default_train_config.epochs)
-        for d in args.d:
+        for d in args.d or shipped.latent_dims(name):
             if not args.force and recipe.is_trained(args.weights_dir, recipe.spec(variant, d, config)):
                 cards[name, d] = checkpoint.read_card(checkpoint.paths(args.weights_dir, name, d)[1]), "already trained"
             else:
                 todo.append((variant, d, config))
-    workers, threads = plan(len(todo), device, args.jobs)
+    schedule = phases(todo, device, args.jobs)
     if todo:
-        print(f"training {len(todo)} models on {device}: {workers} at a time, {threads} thread(s) each", file=sys.stderr)
+        precision = resolve_precision(args.precision, device)
+        print(f"training {len(todo)} models on {device} in {precision}: {describe(schedule)}", file=sys.stderr)
+        if args.precision == "bfloat16" and resolve_precision("auto", device) != "bfloat16":
+            print(f"warning: this {device.type.upper()} has no native bfloat16; its emulation is slow "
+                  "(11x float32 on AVX2 kernels)", file=sys.stderr)
     # MNIST and the PCA baseline load beside the workers' start-up: it waits on files and one core.
     with concurrent.futures.ThreadPoolExecutor(1) as background:
         mnist = background.submit(_load_mnist)
-        pca = background.submit(lambda: metrics.pca_mses(*mnist.result(), args.d))
+        dims = sorted({d for _, d in cards} | {d for _, d, _ in todo})
+        pca = background.submit(lambda: metrics.pca_mses(*mnist.result(), dims))
         try:
-            for card in train_models(todo, mnist.result, args.weights_dir, device, workers, threads,
-                                     progress=not args.no_progress, command=command):
+            for card in train_models(schedule, mnist.result, args.weights_dir, device, progress=not args.no_progress,
+                                     command=command):
                 cards[card["variant"], card["latent_dim"]] = card, "trained"
         except NonFiniteLossError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
-        rows = [{**cards[name, d][0], "pca_mse": pca.result()[d], "status": cards[name, d][1]}
-                for name in args.variants for d in args.d]
+        rows = [{**card, "pca_mse": pca.result()[d], "status": status} for (name, d), (card, status) in sorted(cards.items())]
     print(format_table(rows))
     print(f"{len(rows)} models in {args.weights_dir} ({time.perf_counter() - start:.0f} s)")
     return 0
@@ -133,29 +142,52 @@ def _load_mnist() -> tuple[torch.Tensor, torch.Tensor]:
 Job = tuple[Variant, int, TrainConfig]  # (variant, d, recipe)
 
 
-def train_models(jobs: list[Job], mnist: Callable[[], tuple[torch.Tensor, torch.Tensor]], weights_dir: Path,
-                 device: torch.device, workers: int, threads: int, *, progress: bool, command: str):
-    """Train and save each job's model; yield each card as its model is written.
+Phase = tuple[list[Job], int, int]  # (jobs, worker processes, threads each)
 
-    `mnist()` gives (train images, test images) to train in this process; workers load their own.
+
+def phases(todo: list[Job], device: torch.device, jobs: int = 0) -> list[Phase]:
+    """How to train `todo`: models of ALONE_FROM parameters or more first, one at a time with every core;
+    then the rest side by side (`zoo.workers.plan`; `jobs` as --jobs)."""
+    alone = [job for job in todo if parameter_count(job[0].model_config(job[1])) >= ALONE_FROM]
+    rest = [job for job in todo if job not in alone]
+    return ([(alone, *plan(1, device, 1))] if alone else []) + ([(rest, *plan(len(rest), device, jobs))] if rest else [])
+
+
+def describe(phases: list[Phase]) -> str:
+    """The plan in words, e.g. "deep d=30 alone with 2 threads, then 9 models 2 at a time, 1 thread each"."""
+    return ", then ".join(
+        f"{jobs[0][0].name} d={jobs[0][1]} alone with {threads} thread(s)" if len(jobs) == 1 else
+        f"{len(jobs)} models {workers} at a time, {threads} thread(s) each" for jobs, workers, threads in phases)
+
+
+def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, torch.Tensor]], weights_dir: Path,
+                 device: torch.device, *, progress: bool, command: str):
+    """Train and save each job's model, phase by phase; yield each card as its model is written.
+
+    When every phase is one worker (a GPU, --jobs 1, a single model) the models train in this process, one
+    after another, each with its own progress bar; `mnist()` gives (train images, test images) for them.
+    Otherwise worker processes load their own, and one progress bar counts every model's epochs.
     """
-    if workers == 1:
+    jobs = [job for phase_jobs, _, _ in phases for job in phase_jobs]
+    if all(workers == 1 for _, workers, _ in phases):
         train_x, test_x = mnist() if jobs else (None, None)
         for i, (variant, d, config) in enumerate(jobs, 1):
             print(f"[{i}/{len(jobs)}] training {variant.name} d={d} for {config.epochs} epochs", file=sys.stderr)
             yield recipe.train_and_save(variant, d, config, train_x, test_x, weights_dir, device=str(device),
                                        progress=progress, command=command)
         return
-    # Longest first, so that no worker is left with a long job at the end while the others wait.
-    jobs = sorted(jobs, key=lambda job: (job[2].epochs, job[1]), reverse=True)
-    task = functools.partial(_train_in_worker, weights_dir=weights_dir, device=str(device), command=command,
-                             workers=workers)
-    for _, card in side_by_side(task, jobs, workers=workers, threads=threads, setup=_mnist_state,
-                                epochs=sum(config.epochs for _, _, config in jobs), progress=progress,
-                                description=f"{len(jobs)} models"):
-        tqdm.write(f"{card['variant']} d={card['latent_dim']}: test MSE {card['metrics']['test_mse']:.5f} "
-                   f"({card['training_seconds']:.0f} s)", file=sys.stderr)
-        yield card
+    with tqdm(total=sum(config.epochs for _, _, config in jobs), unit="epoch", disable=not progress,
+              desc=f"{len(jobs)} models", file=sys.stderr) as bar:
+        for phase_jobs, workers, threads in phases:
+            # Longest first, so that no worker is left with a long job at the end while the others wait.
+            phase_jobs = sorted(phase_jobs, key=lambda job: (job[2].epochs, job[1]), reverse=True)
+            task = functools.partial(_train_in_worker, weights_dir=weights_dir, device=str(device), command=command,
+                                     workers=workers)
+            for _, card in side_by_side(task, phase_jobs, workers=workers, threads=threads, setup=_mnist_state,
+                                        bar=bar):
+                tqdm.write(f"{card['variant']} d={card['latent_dim']}: test MSE {card['metrics']['test_mse']:.5f} "
+                           f"({card['training_seconds']:.0f} s)", file=sys.stderr)
+                yield card
 
 
 def _mnist_state() -> dict:

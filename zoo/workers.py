@@ -22,6 +22,10 @@ from tqdm.auto import tqdm
 
 Item = TypeVar("Item")
 
+# Parameters from which a model trains alone with every core: its matrix products keep two threads busy (the
+# paper-sized deep model, 2.8 M: an epoch 4.7 s on two threads, 7.9 s on one beside another model).
+ALONE_FROM = 1_000_000
+
 state: dict[str, Any] = {}  # in a worker process: what `setup` returned, set once when the worker starts
 
 
@@ -48,19 +52,22 @@ def epoch_done(*_) -> None:
 
 def side_by_side(task: Callable[[Item], Any], items: Iterable[Item], *, workers: int, threads: int,
                  setup: Callable[..., dict] | None = None, setup_args: tuple = (), epochs: int = 0,
-                 progress: bool = False, description: str = "") -> Iterator[tuple[Item, Any]]:
+                 progress: bool = False, description: str = "", bar: tqdm | None = None) -> Iterator[tuple[Item, Any]]:
     """task(item) for every item in `workers` new processes with `threads` threads each: (item, result) as each ends.
 
     `setup(*setup_args)` runs once in each worker (loading data, say); its dict becomes `state` there.
     `task`, `setup` and their arguments must pickle (module-level functions, functools.partial). A
-    task that calls `epoch_done` once per epoch moves one progress bar of `epochs` epochs in all. An
-    exception in a task cancels what has not started and is raised here.
+    task that calls `epoch_done` once per epoch moves one progress bar of `epochs` epochs in all (or `bar`, a
+    caller's bar over more than these items, left open). An exception in a task cancels what has not started and
+    is raised here.
     """
     items = list(items)
     # Spawned, not forked: a fork would copy the parent's OpenMP thread pool, which hangs the child.
     context = multiprocessing.get_context("spawn")
     finished_epochs = context.Queue()
-    bar = tqdm(total=epochs or None, unit="epoch", disable=not progress, desc=description, file=sys.stderr)
+    own_bar = bar is None
+    if own_bar:
+        bar = tqdm(total=epochs or None, unit="epoch", disable=not progress, desc=description, file=sys.stderr)
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                                                 initargs=(threads, finished_epochs, setup, setup_args)) as pool:
         futures = {pool.submit(task, item): item for item in items}
@@ -77,7 +84,8 @@ def side_by_side(task: Callable[[Item], Any], items: Iterable[Item], *, workers:
             pool.shutdown(cancel_futures=True)
             raise
         finally:
-            bar.close()
+            if own_bar:
+                bar.close()
 
 
 def _start(threads: int, epochs_done, setup: Callable[..., dict] | None, setup_args: tuple) -> None:

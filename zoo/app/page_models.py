@@ -37,7 +37,10 @@ class PageUnsupported(ValueError):
 # Each layer the page runs, as one step of its program (None: nothing to do).
 PAGE_STEPS: dict[type[nn.Module], Callable[[nn.Module, str], dict | None]] = {
     nn.Linear: lambda layer, name: {"op": "linear", "weight": f"{name}.weight", "bias": f"{name}.bias"},
+    nn.BatchNorm1d: lambda layer, name: {"op": "batchnorm", "weight": f"{name}.weight", "bias": f"{name}.bias",
+                                         "mean": f"{name}.running_mean", "var": f"{name}.running_var", "eps": layer.eps},
     nn.ReLU: lambda layer, name: {"op": "relu"},
+    nn.SiLU: lambda layer, name: {"op": "silu"},
     nn.Sigmoid: lambda layer, name: {"op": "sigmoid"},
     nn.Tanh: lambda layer, name: {"op": "tanh"},
     JumpReLU: lambda layer, name: {"op": "jumprelu", "threshold": layer.threshold},

@@ -117,11 +117,18 @@ def codes_html(result: Comparison, models: Mapping[ModelKey, AutoEncoder]) -> st
 
 
 def grid_html(result: Comparison) -> str:
-    """The reconstructions as one grid of captioned pictures: rows the variants, columns the d values."""
-    dims = sorted({r.key.latent_dim for r in result.reconstructions})
-    figures = "".join(f'<figure>{picture_html(as_pixels(r.image), r.key.label)}<figcaption class="caption-label">'
-                      f'{html.escape(r.key.label)} · MSE {r.mse:.4f}</figcaption></figure>' for r in result.reconstructions)
-    return (f'<div class="zoo-grid" style="grid-template-columns: repeat({max(len(dims), 1)}, 1fr)">{figures}</div>')
+    """The reconstructions as one grid of captioned pictures: a row per variant, its models in order of d (the page's
+    layout: each caption names its d, so a row shorter than the others ends in blank cells)."""
+    rows: dict[str, list] = {}
+    for r in result.reconstructions:
+        rows.setdefault(r.key.row, []).append(r)
+    columns = max((len(row) for row in rows.values()), default=1)
+    figures = "".join(
+        "".join(f'<figure>{picture_html(as_pixels(r.image), r.key.label)}<figcaption class="caption-label">'
+                f'{html.escape(r.key.label)} · MSE {r.mse:.4f}</figcaption></figure>'
+                for r in sorted(row, key=lambda r: r.key.latent_dim)) + "<figure></figure>" * (columns - len(row))
+        for row in rows.values())
+    return f'<div class="zoo-grid" style="grid-template-columns: repeat({columns}, 1fr)">{figures}</div>'
 
 
 def labelled(label: str, picture: np.ndarray, alt: str) -> str:
@@ -135,7 +142,7 @@ def view_html(models: Mapping[ModelKey, AutoEncoder], result: Comparison, noise_
                if result.reconstructions else "Pick at least one variant and one d.")
     return (labelled("Input as the models see it (28x28)", as_pixels(result.clean), "input"),
             labelled("Noisy input", as_pixels(result.noisy), "noisy input"),
-            '<p class="zoo-label">Reconstructions (rows: variants, columns: d)</p>' + grid_html(result),
+            '<p class="zoo-label">Reconstructions (a row per variant)</p>' + grid_html(result),
             codes_html(result, models), message)
 
 

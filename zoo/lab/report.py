@@ -22,14 +22,15 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
-from zoo import atomic, explore, metrics, paths, registry
+from zoo import atomic, explore, metrics, paths, registry, shipped
 from zoo.data import DATA_SHA256, LABEL_COUNTS, load_mnist
 from zoo.lab import experiments, figures, measures, probes, tables
 from zoo.lab.experiments import COURSE
 from zoo.model import IMAGE_SIZE, INPUT_DIM, ModelConfig
 from zoo.registry import model_label
 from zoo.seeds import differences, over_seeds
-from zoo.shipped import DENOISING_AT
+from zoo.lab.literature import HINTON_2006, PUBLISHED
+from zoo.shipped import DENOISING_AT, LATENT_DIMS
 
 COMMAND = "python -m zoo.report"
 DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image reaches this "looks like a digit"
@@ -480,6 +481,42 @@ def _section_sparse(w: _Writer, cards, per_seed: list[list[dict]]) -> None:
              "MSE against sparsity over l1_weight")
 
 
+def _section_literature(w: _Writer, zoo, cards, train_x, test_x) -> None:
+    """Every shipped model and PCA beside the published figures (zoo.lab.literature), in squared error per image."""
+    w.add("## 6. Against the literature")
+    dims = sorted({p.latent_dim for p in PUBLISHED} | {d for _, d in zoo})
+    pca = metrics.pca_mses(train_x, test_x, dims)
+    w.add(_source(metrics.pca_mses) + "\n\n"
+          f"The squared error per image: the sum over an image's {INPUT_DIM} pixels (in [0, 1]) of (reconstruction - "
+          f"image)^2, averaged over the {len(test_x):,} test images, i.e. test MSE x {INPUT_DIM}: the measure of "
+          f"{HINTON_2006}. The published rows are that paper's; every other row is computed here from the shipped "
+          "weights and MNIST, with the time its card says it took to train (the machine that wrote the card: "
+          "`python train_all.py`, CPU).")
+    published = [[f"{p.model} (published)", p.latent_dim, f"{p.error_per_image:.2f}", p.training] for p in PUBLISHED]
+    ours = [["PCA (here)", d, f"{pca[d] * INPUT_DIM:.2f}", "none: the top d principal components"]
+            for d in sorted({p.latent_dim for p in PUBLISHED})]
+    error = {key: metrics.reconstruction_mse(model, test_x) * INPUT_DIM for key, model in zoo.items()}
+    for key in sorted(zoo, key=error.get):
+        card = cards[key]
+        ours.append([f"{model_label(*key)} ({_layers(zoo[key].config)})", key[1], f"{error[key]:.2f}",
+                     f"{card['training_seconds']:.0f} s, {card['epochs']} epochs, {card['precision']}, "
+                     f"{card['threads']} thread(s)"])
+    w.add(_table(["model", "d", "squared error per test image", "training"], published + ours))
+    reference = PUBLISHED[0]
+    same_d = sorted((k for k in zoo if k[1] <= reference.latent_dim), key=error.get)
+    pca_here, pca_paper = pca[reference.latent_dim] * INPUT_DIM, next(p for p in PUBLISHED if p.model == "PCA")
+    text = (f"**Answer.** PCA at d={reference.latent_dim} gives {pca_here:.2f} per image here and "
+            f"{pca_paper.error_per_image:.2f} in the paper, so the two scales agree.")
+    if same_d:
+        best = same_d[0]
+        ratio = error[best] / reference.error_per_image
+        text += (f" The zoo's best model with d <= {reference.latent_dim} is {model_label(*best)} at {error[best]:.2f}: "
+                 + (f"{_pct(1 - ratio)} below" if ratio < 1 else f"{_pct(ratio - 1)} above")
+                 + f" the paper's {reference.error_per_image:.2f} for its {reference.model} (pretrained as RBMs),"
+                 f" trained here from a random start in {cards[best]['training_seconds']:.0f} s on the card's CPU.")
+    w.add(text)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -491,10 +528,12 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
     if config.train_images:
         train_x, train_y = train_x[:config.train_images], train_y[:config.train_images]
     start = time.perf_counter()
+    # Sections 1-5 compare d across the variants shipped at zoo.shipped.LATENT_DIMS; section 6 takes every model.
+    lab = {key: model for key, model in models.items() if shipped.latent_dims(key[0]) == LATENT_DIMS}
     # Every extra model at once, side by side (zoo.workers): the course's single-layer model for each d
     # and, when the zoo has a sparse model, the trade-off's sparse models; once per seed.
     course = {seed: {d: experiments.ExtraModel("plain", d, config.course_epochs, seed, (("hidden_dims", ()),))
-                     for d in sorted({d for _, d in models})} for seed in config.seeds}
+                     for d in sorted({d for _, d in lab})} for seed in config.seeds}
     tradeoff = {seed: experiments.tradeoff_jobs(config.tradeoff_l1_weights, latent_dim=config.tradeoff_latent_dim,
                                              epochs=config.tradeoff_epochs, seed=seed,
                                              hidden_dims=config.tradeoff_hidden_dims)
@@ -519,12 +558,13 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
           f"({', '.join(map(str, config.seeds))}): the mean and standard deviation over the seeds. Those trainings "
           "round differently on another CPU and come out a little different, within about the spread over seeds; "
           "the figures show the first seed's models.")
-    steps = [("1/5 which d reconstructs best", lambda: _section_best_d(w, models, extra_by_seed, train_x, test_x, test_y)),
-             ("2/5 decoder weights", lambda: _section_decoder_weights(w, models, extra_by_seed, test_x, test_y)),
-             ("3/5 denoising", lambda: _section_denoising(w, models, cards, test_x, test_y)),
-             ("4/5 the three questions",
-              lambda: _section_questions(w, models, extra_by_seed[0], train_x, train_y, test_x, test_y)),
-             ("5/5 the sparse autoencoder", lambda: _section_sparse(w, cards, tradeoff_by_seed))]
+    steps = [("1/6 which d reconstructs best", lambda: _section_best_d(w, lab, extra_by_seed, train_x, test_x, test_y)),
+             ("2/6 decoder weights", lambda: _section_decoder_weights(w, lab, extra_by_seed, test_x, test_y)),
+             ("3/6 denoising", lambda: _section_denoising(w, lab, cards, test_x, test_y)),
+             ("4/6 the three questions",
+              lambda: _section_questions(w, lab, extra_by_seed[0], train_x, train_y, test_x, test_y)),
+             ("5/6 the sparse autoencoder", lambda: _section_sparse(w, cards, tradeoff_by_seed)),
+             ("6/6 against the literature", lambda: _section_literature(w, models, cards, train_x, test_x))]
     for name, run in steps:
         _step(config, name, start)
         run()

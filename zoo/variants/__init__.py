@@ -61,4 +61,4 @@ def get_variant(name: str, **overrides) -> Variant:
 
 
 # The built-in variants register themselves on import.
-from zoo.variants import denoising, plain, sparse  # noqa: E402,F401
+from zoo.variants import deep, denoising, plain, sparse  # noqa: E402,F401

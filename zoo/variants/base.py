@@ -41,17 +41,21 @@ class Variant:
     name: ClassVar[str] = ""  # set by @register
     description: ClassVar[str] = ""
     default_train_config: ClassVar[TrainConfig] = TrainConfig()  # the recipe train_all uses unless told otherwise
+    latent_dims: ClassVar[tuple[int, ...] | None] = None  # the d's the zoo ships it at; None: zoo.shipped.LATENT_DIMS
 
     encoder_activation: str = "identity"  # the activation on the code h
     # One hidden layer of 256 each side. The course's single-layer model (hidden_dims=()) plateaus at
     # test MSE 0.0200 / 0.0033 at d=16 / 64, above the zoo's quality goals (docs/TRAINING.md).
     hidden_dims: tuple[int, ...] = (256,)
     decoder_hidden_dims: tuple[int, ...] | None = None  # None mirrors hidden_dims
+    hidden_norm: str = "none"  # a key of zoo.model.NORMS, after each hidden layer's Linear
+    hidden_activation: str = "relu"  # a key of zoo.model.HIDDEN_ACTIVATIONS
     reconstruction: str = "mse"  # a key of RECONSTRUCTION_LOSSES
 
     def model_config(self, latent_dim: int) -> ModelConfig:
         return ModelConfig(latent_dim=latent_dim, encoder_activation=self.encoder_activation,
-                           hidden_dims=self.hidden_dims, decoder_hidden_dims=self.decoder_hidden_dims)
+                           hidden_dims=self.hidden_dims, decoder_hidden_dims=self.decoder_hidden_dims,
+                           hidden_norm=self.hidden_norm, hidden_activation=self.hidden_activation)
 
     def build(self, latent_dim: int, seed: int) -> AutoEncoder:
         """A freshly initialised model of this variant at d = latent_dim; the same seed gives the same weights."""

@@ -17,7 +17,7 @@
     const tensors = {};
     for (const [name, entry] of Object.entries(header)) {
       if (name === '__metadata__') continue;
-      if (entry.dtype !== 'F32') throw new Error(`${name}: dtype ${entry.dtype}, the page reads F32 only`);
+      if (entry.dtype !== 'F32') continue;  // the page reads F32 only (a batch norm's step count is I64, unused)
       const [begin, end] = entry.data_offsets;
       // A copy: the view needs 4-byte alignment, and the file's buffer can then be dropped.
       tensors[name] = {shape: entry.shape, data: new Float32Array(buffer.slice(start + begin, start + end))};
@@ -52,10 +52,23 @@
     }};
   }
 
+  // torch.nn.BatchNorm1d in eval mode: a fixed scale and shift per unit, from the training set's statistics.
+  function batchnormStep(tensors, step) {
+    const [weight, bias, mean, variance] = [step.weight, step.bias, step.mean, step.var].map(name => {
+      if (!tensors[name]) throw new Error(`missing tensor ${name}`);
+      return tensors[name].data;
+    });
+    const scale = Float64Array.from(weight, (w, i) => w / Math.sqrt(variance[i] + step.eps));
+    const shift = Float64Array.from(bias, (b, i) => b - mean[i] * scale[i]);
+    return {run(x) { for (let i = 0; i < x.length; i++) x[i] = x[i] * scale[i] + shift[i]; return x; }};
+  }
+
   const elementwise = f => () => ({run(x) { for (let i = 0; i < x.length; i++) x[i] = f(x[i]); return x; }});
   const STEPS = {
     linear: linearStep,
+    batchnorm: batchnormStep,
     relu: elementwise(v => (v > 0 ? v : 0)),
+    silu: elementwise(v => v / (1 + Math.exp(-v))),
     sigmoid: elementwise(v => 1 / (1 + Math.exp(-v))),
     tanh: elementwise(Math.tanh),
     // zoo.model.JumpReLU: h = z above the threshold, else exactly 0. Both are rounded to float32 first, as

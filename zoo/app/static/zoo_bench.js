@@ -237,7 +237,7 @@ for (const fieldset of ['#variants', '#dims']) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The results: a grid of pictures (rows: variants, columns: d), the sparse codes, a message
+// The results: a grid of pictures (a row per variant), the sparse codes, a message
 
 function selection() {
   const rows = ticked('#variants'), dims = ticked('#dims');
@@ -246,14 +246,17 @@ function selection() {
 
 function layout() {
   const chosen = selection();
-  const rows = [...new Set(chosen.map(m => m.row))];
-  const dims = [...new Set(chosen.map(m => m.latent_dim))].sort((a, b) => a - b);
+  // A row per variant, its models in order of d; each caption names its d, so rows of different sizes
+  // (the deep model is at d=30 only) need no empty columns.
+  const rows = [...new Set(chosen.map(m => m.row))].map(
+    row => chosen.filter(m => m.row === row).sort((a, b) => a.latent_dim - b.latent_dim));
+  const columns = Math.max(1, ...rows.map(models => models.length));
   grid.replaceChildren();
   state.cells.clear();
-  grid.style.gridTemplateColumns = `repeat(${Math.max(dims.length, 1)}, 1fr)`;
-  for (const row of rows) {
-    for (const d of dims) {
-      const entry = chosen.find(m => m.row === row && m.latent_dim === d);
+  grid.style.gridTemplateColumns = `repeat(${columns}, 1fr)`;
+  for (const models of rows) {
+    for (let i = 0; i < columns; i++) {
+      const entry = models[i];
       const figure = document.createElement('figure');
       if (entry) {
         figure.innerHTML = '<canvas></canvas><figcaption class="caption-label"></figcaption>';

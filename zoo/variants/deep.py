@@ -1,0 +1,25 @@
+"""The deep autoencoder of Hinton & Salakhutdinov (Science, 2006): 784-1000-500-250-30 and back, a linear code.
+
+The paper pretrained each layer as a restricted Boltzmann machine, then fine-tuned the whole stack; here
+the same sizes train end to end with the zoo's engine and recipe, from a random start. What makes that
+work in a few minutes: a batch norm after each hidden layer's Linear, and SiLU instead of ReLU after it
+(docs/TRAINING.md has the probes). The paper's code units were linear, as here.
+"""
+
+from dataclasses import dataclass
+
+from zoo.config import TrainConfig
+from zoo.variants import register
+from zoo.variants.base import Variant
+
+
+@register("deep")
+@dataclass(frozen=True)
+class Deep(Variant):
+    description = "Hinton & Salakhutdinov's 2006 sizes (784-1000-500-250-d), batch norm and SiLU, no pretraining"
+    latent_dims = (30,)  # the paper's code size
+    default_train_config = TrainConfig(epochs=24)
+
+    hidden_dims: tuple[int, ...] = (1000, 500, 250)
+    hidden_norm: str = "batch"
+    hidden_activation: str = "silu"
