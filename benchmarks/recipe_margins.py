@@ -2,6 +2,7 @@
 
     python benchmarks/recipe_margins.py                              # seeds 0 1 2; float32, and bfloat16 where native
     python benchmarks/recipe_margins.py --seeds 0 --precisions float32 --keep /tmp/zoos
+    python benchmarks/recipe_margins.py --variants deep                # one variant's models only
 
 Each run is `python train_all.py --force --seed S --precision P` into its own directory (the shipped
 weights/ are never touched). A margin is the share of the goal's bound to spare: 3.0% means an MSE
@@ -28,12 +29,12 @@ from zoo.shipped import ROOM, goals
 SHORT = {"float32": "f32", "bfloat16": "bf16"}
 
 
-def run_zoo(weights_dir: Path, seed: int, precision: str) -> float:
-    """Train the whole zoo into weights_dir; the wall time of the command."""
+def run_zoo(weights_dir: Path, seed: int, precision: str, variants: list[str] | None = None) -> float:
+    """Train the zoo (or `variants` only) into weights_dir; the wall time of the command."""
     start = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()):  # train_all's own table; ours follows
         code = train_all.main(["--force", "--no-progress", "--seed", str(seed), "--precision", precision,
-                               "--weights-dir", str(weights_dir)])
+                               "--weights-dir", str(weights_dir), *(["--variants", *variants] if variants else [])])
     if code != 0:
         raise SystemExit(f"train_all failed for seed {seed}, {precision}")
     return time.perf_counter() - start
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--precisions", nargs="+", choices=("float32", "bfloat16"), default=None,
                         help="default: float32, and bfloat16 where the CPU runs it natively")
+    parser.add_argument("--variants", nargs="+", default=None, help="train these variants only (default: all)")
     parser.add_argument("--keep", type=Path, default=None, help="keep each run's weights under this directory")
     args = parser.parse_args(argv)
     precisions = args.precisions or ["float32"] + (["bfloat16"] if fast_bfloat16(resolve_device("auto")) else [])
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         for seed, precision in runs:
             weights_dir = root / f"{precision}-seed{seed}"
             print(f"training the zoo: seed {seed}, {precision} ...", file=sys.stderr, flush=True)
-            seconds[seed, precision] = run_zoo(weights_dir, seed, precision)
+            seconds[seed, precision] = run_zoo(weights_dir, seed, precision, args.variants)
             measured = {key: registry.card(*key, weights_dir=weights_dir)["metrics"]
                         for key in registry.available(weights_dir)}
             results[seed, precision] = {(g.name, g.variant, g.latent_dim): g for g in goals(measured, pca)}
