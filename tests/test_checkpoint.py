@@ -1,5 +1,7 @@
 import dataclasses
 import json
+import os
+import stat
 
 import pytest
 import torch
@@ -26,6 +28,14 @@ def test_save_load_round_trip(tmp_path, name):
     x = torch.rand(3, 784)
     assert torch.equal(model.eval()(x), loaded(x))
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_weights_and_card_get_the_mode_any_new_file_gets(tmp_path):
+    _save(tmp_path)
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in ("plain-d16.safetensors", "plain-d16.json"):  # readable by others where the umask says so
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o666 & ~umask, name
 
 
 def test_weights_are_safetensors_not_pickle(tmp_path):

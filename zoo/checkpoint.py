@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as load_bytes
-from safetensors.torch import save_file
+from safetensors.torch import save as save_bytes
 
 from zoo import atomic
 from zoo.model import AutoEncoder, ModelConfig, parameter_count
@@ -46,8 +46,9 @@ def save(model: AutoEncoder, card: dict, weights_dir: Path) -> tuple[Path, Path]
     """Write the weights, then the card (with the weights' sha256), each atomically."""
     weights_path, card_path = paths(weights_dir, card["variant"], model.latent_dim)
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
-    with atomic.atomic_path(weights_path) as tmp:
-        save_file(tensors, str(tmp), metadata={"variant": card["variant"], "latent_dim": str(model.latent_dim)})
+    # Bytes, then atomic.write_bytes: safetensors' save_file re-creates its file as 0600 whatever the umask.
+    atomic.write_bytes(weights_path, save_bytes(tensors, metadata={"variant": card["variant"],
+                                                                   "latent_dim": str(model.latent_dim)}))
     card = {**card, "card_format": CARD_FORMAT, "weights_file": weights_path.name,
             "weights_sha256": _sha256(weights_path)}
     atomic.write_text(card_path, json.dumps(card, indent=2, sort_keys=False) + "\n")
