@@ -39,7 +39,6 @@ from zoo.engine import train
 from zoo.hardware import resolve_device
 from zoo.model import parameter_count
 from zoo import shipped
-from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant
 from zoo.variants.base import mse_loss
 
@@ -172,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     print(describe(device, peaks))
     print(f"{default_name} achieves {achieved:.1f} GFLOP/s (training steps only, as for the typical loop): "
           + ", ".join(f"{achieved / value:.3f} of the {name} peak" for name, value in peaks.items()))
-    grid = [(name, d) for name, d in shipped.models() if shipped.latent_dims(name) == LATENT_DIMS]
+    grid = [(name, d) for name, d in shipped.models() if shipped.on_grid(name)]
     zoo_samples = sum(get_variant(name).default_train_config.epochs * 60000 for name, _ in grid)
     zoo_s = zoo_samples / (60000 / engine_default)
     print(f"the zoo's grid ({len(grid)} models, {zoo_samples / 60000:.0f} epochs) at this "

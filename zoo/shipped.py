@@ -37,6 +37,11 @@ def latent_dims(variant: str) -> tuple[int, ...]:
     return get_variant(variant).latent_dims or LATENT_DIMS
 
 
+def on_grid(variant: str) -> bool:
+    """Whether `variant` ships at LATENT_DIMS, the grid the lab compares d across (deep does not: d=30 only)."""
+    return latent_dims(variant) == LATENT_DIMS
+
+
 def models() -> list[tuple[str, int]]:
     """(variant, d) of every model the zoo ships, sorted: each registered variant at its latent_dims."""
     return sorted((name, d) for name in variant_names() for d in latent_dims(name))

@@ -30,7 +30,7 @@ from zoo.model import IMAGE_SIZE, INPUT_DIM, ModelConfig
 from zoo.registry import model_label
 from zoo.seeds import differences, over_seeds
 from zoo.lab.literature import HINTON_2006, PUBLISHED
-from zoo.shipped import DENOISING_AT, LATENT_DIMS
+from zoo.shipped import DENOISING_AT
 
 COMMAND = "python -m zoo.report"
 DIGIT_LIKE = 0.5  # a unit image whose correlation with some class's mean image reaches this "looks like a digit"
@@ -529,7 +529,7 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
         train_x, train_y = train_x[:config.train_images], train_y[:config.train_images]
     start = time.perf_counter()
     # Sections 1-5 compare d across the variants shipped at zoo.shipped.LATENT_DIMS; section 6 takes every model.
-    lab = {key: model for key, model in models.items() if shipped.latent_dims(key[0]) == LATENT_DIMS}
+    lab = {key: model for key, model in models.items() if shipped.on_grid(key[0])}
     # Every extra model at once, side by side (zoo.workers): the course's single-layer model for each d
     # and, when the zoo has a sparse model, the trade-off's sparse models; once per seed.
     course = {seed: {d: experiments.ExtraModel("plain", d, config.course_epochs, seed, (("hidden_dims", ()),))
