@@ -5,10 +5,11 @@
 The page decodes by itself (a unit's slider, one unit alone, Reset, the strips): those are timed in
 Chromium by benchmarks/demo_browser.py. What is left to the server:
 1. Function only (in this process, no Gradio): on the shipped zoo (sparse d=32 unless said): a new input
-   or model (its code, each unit's range, the map with the input's ring, the neighbours), the strips'
+   or model (its code, each unit's range, the map with the input's ring: on the t-SNE map placed by
+   openTSNE's transform, on the PCA map projected; the neighbours), the strips'
    ends (the test digits and the models), a pick on the map; and, for comparison, decoding one code
    (what the page now does itself). Median and worst of --calls runs, after one warm-up.
-2. HTTP API: `python demo.py` on loopback; /decode, /interpolate (one model, 7 steps) and /neighbours
+2. HTTP API: `python demo.py` on loopback; /decode, /interpolate (one model, 7 steps), /map and /neighbours
    (k=8) through gradio_client, one caller, --calls calls each; latency p50/p95 and the server's CPU
    time per call (/proc). Baseline in the same run: a bare Gradio app whose gr.api endpoint returns
    its input (Gradio's own floor for a call).
@@ -52,7 +53,7 @@ def timed(function, runs: int) -> tuple[float, float]:
 def function_only(runs: int) -> list[tuple[str, float, float]]:
     from zoo import explore
     from zoo.app.digits import MnistDigits
-    from zoo.app.explore_tab import FROM_INPUT, Atlases, code_view, neighbourhood, walk_view
+    from zoo.app.explore_tab import FROM_INPUT, MAP_VIEWS, Atlases, code_view, neighbourhood, walk_view
     from zoo.app.keys import ModelKey
     from zoo.app.page_models import load_models
 
@@ -60,24 +61,26 @@ def function_only(runs: int) -> list[tuple[str, float, float]]:
     digits = MnistDigits()
     atlases = Atlases(models, digits, background=False)
     for key in models:
-        atlases.map(key)
+        for view in MAP_VIEWS:
+            atlases.picture(key, view)
     test_x, _ = digits.all()
     key = ModelKey(*MODEL)
-    atlas, the_map = atlases.atlas(key), atlases.map(key)
+    atlas, the_map = atlases.atlas(key), atlases.picture(key, "tsne")
     x = test_x[18]
     ids = [k.id for k in models]
 
-    def new_input():
+    def new_input(view):
         code_view(atlases, key, x)
-        neighbourhood(atlases, key, x)
+        neighbourhood(atlases, key, x, view)
 
     def map_pick():
-        index = atlas.nearest_point(the_map.to_map((200, 240)))
+        index = the_map.nearest_point(the_map.to_map((200, 240)))
         code_view(atlases, key, test_x[index])
-        neighbourhood(atlases, key, test_x[index])
+        neighbourhood(atlases, key, test_x[index], "tsne")
 
     cases = [("decode one code (the page's)", lambda: atlas.decode(atlas.encode(x))),
-             ("new input or model", new_input),
+             ("new input or model (t-SNE map)", lambda: new_input("tsne")),
+             ("new input or model (PCA map)", lambda: new_input("pca")),
              ("strips' ends, all 9 models", lambda: walk_view(models, digits, x, FROM_INPUT, "8", 0, ids)),
              ("map pick", map_pick),
              ("strips computed (the page's)", lambda: [explore.walk(models[k], x, test_x[84], 7) for k in models])]
@@ -98,7 +101,8 @@ def api(base: str, pid: int, calls: int, bare: bool) -> list[tuple[str, float, f
         requests = [("/decode", lambda: client.predict(*MODEL, [1.0] * 32, api_name="/decode")),
                     ("/interpolate", lambda: client.predict(x[0].tolist(), x[1].tolist(), *MODEL, 7,
                                                             api_name="/interpolate")),
-                    ("/neighbours", lambda: client.predict(x[2].tolist(), *MODEL, 8, api_name="/neighbours"))]
+                    ("/neighbours", lambda: client.predict(x[2].tolist(), *MODEL, 8, api_name="/neighbours")),
+                    ("/map", lambda: client.predict(*MODEL, api_name="/map"))]
     rows = []
     for name, request in requests:
         request()
@@ -116,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=30)
     parser.add_argument("--port", type=int, default=7881)
     args = parser.parse_args(argv)
-    from demo_load import serve
+    from demo_load import serve, settle
 
     torch.set_grad_enabled(False)
     functions = function_only(args.calls)
@@ -124,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     bare = serve([sys.executable, "-c", BARE_APP, str(args.port + 1)], args.port + 1)
     try:
         demo_url, bare_url = f"http://127.0.0.1:{args.port}/", f"http://127.0.0.1:{args.port + 1}/"
+        settle(demo.pid)  # the demo's start-up work in the background (test codes, maps, unit tables) is over
         calls = api(demo_url, demo.pid, args.calls, bare=False) + api(bare_url, bare.pid, args.calls, bare=True)
     finally:
         for server in (demo, bare):

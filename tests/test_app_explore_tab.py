@@ -2,12 +2,13 @@
 
 import re
 
+import numpy as np
 import pytest
 import torch
 
 import registry
 from browsing import open_demo, stroke
-from zoo import checkpoint, metrics, paths
+from zoo import checkpoint, maps, metrics, paths
 from zoo.app.digits import MnistDigits
 from zoo.app.explore_tab import FROM_INPUT, Atlases, code_view, input_from, walk_view
 from zoo.app.keys import ModelKey
@@ -79,6 +80,16 @@ def test_the_api_decodes_interpolates_and_finds_neighbours(server, mnist_test):
     assert found["indices"][0] == 123 and found["distances"][0] < 1e-2  # a test digit is its own nearest
     assert found["labels"][0] == int(y[123]) and len(found["images"]) == 4 and len(found["images"][0]) == 784
 
+    card = registry.card("sparse", 32)
+    shipped = maps.load(maps.map_path(paths.default_weights_dir(), "sparse", 32), card["weights_sha256"])
+    the_map = client.predict("sparse", 32, api_name="/map")
+    assert the_map["points"] == shipped.points.tolist() and the_map["labels"] == y.tolist()
+
+    unit = client.predict("sparse", 32, 7, api_name="/unit")
+    column = metrics.codes(registry.get("sparse", d=32), x)[:, 7]
+    assert unit["unit"] == 7 and unit["firing_rate"] == pytest.approx(float((column != 0).float().mean()))
+    assert unit["top"]["indices"] == torch.topk(column, 16).indices.tolist() and len(unit["alike"]) == len(registry.available()) - 1
+
 
 @pytest.mark.slow
 def test_bad_explore_api_input_gets_a_one_line_message(server, mnist_test):
@@ -97,6 +108,11 @@ def test_bad_explore_api_input_gets_a_one_line_message(server, mnist_test):
         "steps": ((x, x, "plain", 16, 500), "/interpolate", "steps must be a whole number from 2 to 21"),
         "pixel range": (([2.0] * 784, x, "plain", 16, 5), "/interpolate", "a must hold finite numbers from 0 to 1"),
         "k": ((x, "plain", 16, 0), "/neighbours", "k must be a whole number from 1 to 50"),
+        "unit model": (("vae", 32, 0), "/unit", "No trained model 'vae' with d=32"),
+        "unit range": (("sparse", 32, 32), "/unit", "unit must be a whole number from 0 to 31, got 32"),
+        "unit whole": (("sparse", 32, 1.5), "/unit", "unit must be a whole number from 0 to 31, got 1.5"),
+        "unit text": (("sparse", 32, "a"), "/unit", "unit must be a whole number from 0 to 31, got a"),
+        "map model": (("plain", 17), "/map", "No trained model 'plain' with d=17"),
     }
     for case, (args, endpoint, message) in refused.items():
         with pytest.raises(AppError) as info:
@@ -113,7 +129,8 @@ def decoded(page) -> tuple[int, list[int]]:
 @pytest.mark.slow
 def test_explore_in_chromium_decodes_in_the_page_and_maps_on_the_server(server, chromium, tmp_path):
     """A person draws a 3, opens Explore, moves a unit's slider, turns one unit on alone and resets, all decoded in
-    the page with no request; interpolates the 3 into a test 8 with every model; picks a test digit on the map."""
+    the page with no request; interpolates the 3 into a test 8 with every model; opens a unit's dashboard and sorts
+    the units; picks a test digit on the map; draws more and sees the drawing's marker move on the map."""
     from playwright.sync_api import sync_playwright
 
     labels = [ModelKey(n, d).label for n, d in registry.available()]
@@ -156,6 +173,7 @@ def test_explore_in_chromium_decodes_in_the_page_and_maps_on_the_server(server, 
         page.wait_for_function(f"document.querySelectorAll('#explore-walk canvas').length === {rows * 8}")
         page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
 
+        where_drawn = page.locator("#explore-map-where").inner_text()
         the_map = page.locator("#explore-map img")
         the_map.scroll_into_view_if_needed()
         box = the_map.bounding_box()
@@ -163,6 +181,23 @@ def test_explore_in_chromium_decodes_in_the_page_and_maps_on_the_server(server, 
         page.wait_for_function("document.querySelector('#explore-source').innerText.includes('picked on the map')",
                                timeout=30000)
         neighbours = page.locator("#explore-neighbours figcaption").all_inner_texts()
+
+        units = page.locator("#explore-units-table tbody tr")
+        listed = units.count()
+        units.nth(5).click()
+        page.wait_for_selector('#explore-dashboard .zoo-dash[data-unit="5"]', timeout=30000)
+        top_digits = page.locator("#explore-dashboard .zoo-dash-digits").first.locator("img").count()
+        page.locator('#explore-units-sort button[data-by="firing"]').click()
+        by_firing = [float(t.rstrip("%")) for t in page.locator("#explore-units-table tbody td:nth-child(2)").all_inner_texts()]
+        page.locator("#explore-units").screenshot(path=str(tmp_path / "units.png"))
+
+        page.get_by_role("tab", name="Zoo").click()
+        stroke(page, [(-60, 60), (60, 60)])  # the 3 becomes something else
+        page.get_by_role("tab", name="Explore").click()
+        page.wait_for_function("document.querySelector('#explore-source')?.innerText.includes('Input: your drawing')",
+                               timeout=30000)
+        page.wait_for_function(f"document.querySelector('#explore-map-where')?.innerText !== {where_drawn!r}", timeout=30000)
+        where_redrawn = page.locator("#explore-map-where").inner_text()
         errors = page.errors
         browser.close()
     assert zero > 0 and off == zero
@@ -172,5 +207,29 @@ def test_explore_in_chromium_decodes_in_the_page_and_maps_on_the_server(server, 
     assert strip_labels == ["pixels (a blend)"] + sorted(labels) and pictures == rows * 7
     assert walk_note.startswith("From your input to test digit #") and "(a 8)" in walk_note and walk_note.endswith("7 steps")
     assert len(neighbours) == 16 and all(re.match(r"#\d+: a \d", n) for n in neighbours)
+    assert re.match(r"On the t-SNE map the input lands at \(-?[\d.]+, -?[\d.]+\): \d+ of the 10 ", where_drawn)
+    assert where_redrawn.startswith("On the t-SNE map the input lands at (") and where_redrawn != where_drawn
+    assert listed == 32 and top_digits == 16
+    assert by_firing == sorted(by_firing, reverse=True) and by_firing[0] > by_firing[-1]
     assert errors == []
     print(f"screenshot: {tmp_path / 'explore.png'}")
+
+
+def test_a_kept_models_map_is_read_from_the_user_zoo(tmp_path, monkeypatch, mnist_test):
+    """A kept model's map lives in the user zoo's maps/ (where the demo writes it after a first-use fit)."""
+    monkeypatch.setenv("AE_ZOO_USER_WEIGHTS", str(tmp_path))
+    shipped_dir = paths.default_weights_dir()
+    for path in checkpoint.paths(shipped_dir, "plain", 16):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "maps").mkdir()
+    kept_map = maps.load(maps.map_path(shipped_dir, "plain", 16), registry.card("plain", 16)["weights_sha256"])
+    kept_map.points = -kept_map.points  # told apart from the shipped map (openTSNE keeps a map centred: not shifted)
+    maps.save(kept_map, maps.map_path(tmp_path, "plain", 16))
+    models = DemoModels()
+    key = ModelKey("plain", 16, user=True)
+    models.add_file(key, registry.get("plain", d=16, user=True), checkpoint.paths(tmp_path, "plain", 16)[0])
+    atlases = Atlases(models, MnistDigits(), background=False)
+    assert (atlases.points(key, "tsne") == kept_map.points).all()
+    codes = atlases.atlas(key).codes
+    placed = atlases.place(key, "tsne", codes[0])
+    assert np.linalg.norm(placed - kept_map.points[0]) < 0.05 * np.ptp(kept_map.points[:, 0])  # on the kept map

@@ -65,7 +65,7 @@ def test_walks_end_at_the_reconstructions_and_blends_at_the_images(atlas, mnist_
 
 
 def test_the_map_puts_each_code_where_a_click_finds_it(atlas):
-    the_map = explore.draw_map(atlas, "sparse d=16")
+    the_map = explore.draw_map(atlas.points, atlas.labels, "sparse d=16")
     assert the_map.image.shape == (explore.MAP_PIXELS, explore.MAP_PIXELS, 3)
     assert torch.allclose(atlas.project(atlas.codes[3]), atlas.points[3], atol=1e-4)
     left, top, right, bottom = the_map.box
@@ -75,7 +75,7 @@ def test_the_map_puts_each_code_where_a_click_finds_it(atlas):
     for i in inside[:20]:
         pixel = the_map.to_pixel(atlas.points[i])
         assert np.allclose(the_map.to_map(pixel), atlas.points[i].numpy(), atol=1e-3)
-        picked = atlas.nearest_point(the_map.to_map(pixel))
+        picked = the_map.nearest_point(the_map.to_map(pixel))
         assert torch.allclose(atlas.points[picked], atlas.points[i], atol=1e-3)
     marked = the_map.marked(atlas.points[inside[0]])
     changed = np.argwhere((marked != the_map.image).any(axis=2))

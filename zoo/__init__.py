@@ -18,11 +18,13 @@ The library, each module one concern; a module imports only those above it in th
     seeds                     numbers over several seeds (mean ± sd); a report checked against a fresh run
     comparison, explore, live  the Zoo tab's computation (seeded noise, every model); inside the codes;
                                one model trained live
+    maps, units               the test codes in 2-D by t-SNE (shipped in weights/maps/, tied to the weights); each
+                              unit read off the test digits (firing, class selectivity, units alike across models)
 The lab, a wing that only calls the library:
     lab/                      experiments, measures, probes, tables, figures, literature, report (docs/REPORT.md)
 The demo (Gradio), a wing of its own: a module per tab, the page's scripts in app/static/:
-    app/                      keys, checks, digits, pictures, page_models, zoo_tab, reconstruct_api, explore_tab,
-                              train_tab, lab_tab (zoo/app/__init__.py says what each holds)
+    app/                      keys, checks, digits, pictures, page_models, zoo_tab, reconstruct_api, unit_dashboard,
+                              explore_tab, train_tab, lab_tab (zoo/app/__init__.py says what each holds)
 The commands:
     demo, train_all, report   python demo.py / ae-zoo-demo; python train_all.py / ae-zoo-train;
                               python -m zoo.report / ae-zoo-report

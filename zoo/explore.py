@@ -86,10 +86,6 @@ class CodeAtlas:
         """(indices, distances) of the k test digits nearest image x (784,) pixel by pixel."""
         return _nearest(self.test_x, self.pixel_norms, x.reshape(INPUT_DIM), k)
 
-    def nearest_point(self, xy: tuple[float, float]) -> int:
-        """The test digit whose map point lies nearest xy (map coordinates)."""
-        return int(torch.argmin(((self.points - torch.tensor(xy, dtype=torch.float32)) ** 2).sum(dim=1)))
-
 
 def unit_ranges(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(low, high), each (d,): every unit's 1st and 99th percentile over the codes where it is not exactly zero.
@@ -156,6 +152,7 @@ def blend(x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> torch.Tensor:
 class CodeMap:
     """The test codes drawn once as a picture, with the mapping between map coordinates and its pixels."""
 
+    points: np.ndarray  # (N, 2) every test code on the map, test-set order
     image: np.ndarray  # (MAP_PIXELS, MAP_PIXELS, 3) uint8
     x_range: tuple[float, float]  # map coordinates at the plotting area's left and right edges
     y_range: tuple[float, float]  # ... and at its bottom and top
@@ -174,6 +171,14 @@ class CodeMap:
         return (self.x_range[0] + fx * (self.x_range[1] - self.x_range[0]),
                 self.y_range[0] + fy * (self.y_range[1] - self.y_range[0]))
 
+    def nearest_point(self, xy) -> int:
+        """The test digit whose map point lies nearest xy (map coordinates)."""
+        return int(np.argmin(((self.points - np.asarray(xy, dtype=np.float32)) ** 2).sum(axis=1)))
+
+    def nearest_points(self, xy, k: int) -> np.ndarray:
+        """The k test digits whose map points lie nearest xy, nearest first."""
+        return np.argsort(((self.points - np.asarray(xy, dtype=np.float32)) ** 2).sum(axis=1))[:k]
+
     def marked(self, xy) -> np.ndarray:
         """The map with a ring drawn where map point xy lies (clipped to the plotting area)."""
         image = Image.fromarray(self.image)
@@ -186,20 +191,23 @@ class CodeMap:
         return np.asarray(image)
 
 
-def draw_map(atlas: CodeAtlas, title: str) -> CodeMap:
-    """The atlas's test codes on their top two principal components, coloured by digit."""
+PCA_AXES = ("1st principal component of h", "2nd")
+
+
+def draw_map(points, labels, title: str, axes: tuple[str, str] = PCA_AXES) -> CodeMap:
+    """Test codes' map points (N, 2), coloured by digit (labels, N), drawn once."""
     dpi = 100
     fig = Figure(figsize=(MAP_PIXELS / dpi, MAP_PIXELS / dpi), dpi=dpi)
     ax = fig.add_axes((0.06, 0.1, 0.8, 0.82))
-    xy = atlas.points.numpy()
-    shown = ax.scatter(xy[:, 0], xy[:, 1], c=atlas.labels.numpy(), cmap=DIGIT_COLOURS, s=2, vmin=-0.5, vmax=9.5,
+    xy = np.asarray(points, dtype=np.float32)
+    shown = ax.scatter(xy[:, 0], xy[:, 1], c=np.asarray(labels), cmap=DIGIT_COLOURS, s=2, vmin=-0.5, vmax=9.5,
                        linewidths=0)
     # A few codes lie far from the rest (sparse codes most): the view spans the 0.5th to 99.5th
     # percentile on each axis, so that the crowd is not squeezed into a line by its outliers.
     span = np.percentile(xy, [0.5, 99.5], axis=0)
     margin = 0.05 * (span[1] - span[0])
     ax.set(xlim=(span[0, 0] - margin[0], span[1, 0] + margin[0]), ylim=(span[0, 1] - margin[1], span[1, 1] + margin[1]),
-           xticks=[], yticks=[], xlabel="1st principal component of h", ylabel="2nd")
+           xticks=[], yticks=[], xlabel=axes[0], ylabel=axes[1])
     ax.set_title(title, fontsize=10)
     colourbar = fig.colorbar(shown, cax=fig.add_axes((0.89, 0.1, 0.03, 0.82)), ticks=range(10))
     colourbar.set_label("digit")
@@ -208,4 +216,4 @@ def draw_map(atlas: CodeAtlas, title: str) -> CodeMap:
     image = np.asarray(Image.open(buffer).convert("RGB"))
     x0, y0, x1, y1 = ax.get_window_extent().extents  # display pixels, origin at the bottom left
     height = image.shape[0]
-    return CodeMap(image, ax.get_xlim(), ax.get_ylim(), (x0, height - y1, x1, height - y0))
+    return CodeMap(xy, image, ax.get_xlim(), ax.get_ylim(), (x0, height - y1, x1, height - y0))

@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [{**card, "pca_mse": pca.result()[d], "status": status} for (name, d), (card, status) in sorted(cards.items())]
     print(format_table(rows))
     print(f"{len(rows)} models in {args.weights_dir} ({time.perf_counter() - start:.0f} s)")
+    if todo:  # a map is tied to its weights: Explore would fit it on first use (~25 s a model)
+        print(f"the retrained models' maps are stale: python -m zoo.maps --weights-dir {args.weights_dir}")
     return 0
 
 

@@ -7,7 +7,9 @@
     page_models      the models as the page runs them: programs, weights served by sha256, the page's list
     zoo_tab          draw and watch: the page's canvas, every model run in the page as the pen moves
     reconstruct_api  /reconstruct: the Zoo tab's view for programs
-    explore_tab      inside the codes: edit, walk (decoded in the page), map; /decode, /interpolate, /neighbours
+    unit_dashboard   one unit of a code: its numbers (/unit) and its dashboard as HTML
+    explore_tab      inside the codes: edit, walk (decoded in the page), map (t-SNE or PCA), units; /decode,
+                     /interpolate, /neighbours, /unit, /map
     train_tab        train your own autoencoder live, keep it
     lab_tab          the lab report
     static/          engine.js (the models in the page, shared), a template and a script per component, app.css

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import html
 import threading
+from dataclasses import dataclass
 
 import gradio as gr
+import numpy as np
 import torch
 
-from zoo import explore
-from zoo.app import checks
+from zoo import explore, maps, paths, units
+from zoo.app import checks, unit_dashboard
 from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels, read_static, static_url
@@ -30,22 +32,45 @@ FROM_INPUT = "your input"
 EMPTY_CANVAS_DIGIT = 3  # with nothing drawn, Explore starts from the first test 3
 
 
+@dataclass(frozen=True)
+class MapView:
+    """One way to draw the test codes in 2-D."""
+
+    name: str  # as a sentence names it
+    choice: str  # the picker's label
+    axes: tuple[str, str]
+
+
+# t-SNE first (it keeps each digit's codes together: zoo.maps), PCA as it was.
+MAP_VIEWS = {"tsne": MapView("t-SNE", "t-SNE (openTSNE): codes near in d dimensions stay near", ("t-SNE 1", "t-SNE 2")),
+             "pca": MapView("PCA", "PCA: the codes' top two principal components", explore.PCA_AXES)}
+
+
 class Atlases:
-    """A `CodeAtlas` and a map per model, built in the background after the test digits load, or on first use."""
+    """Per model: a `CodeAtlas`, its t-SNE map (`zoo.maps`), its units (`zoo.units`) and the maps drawn.
+
+    Built in the background after the test digits load (the default model first), or on first use.
+    """
 
     def __init__(self, models: DemoModels, digits: MnistDigits, background: bool = True):
         self.models = models
         self.digits = digits
         self._atlases: dict[ModelKey, explore.CodeAtlas] = {}
-        self._maps: dict[ModelKey, explore.CodeMap] = {}
+        self._code_maps: dict[ModelKey, maps.CodeMap2D] = {}
+        self._pictures: dict[tuple[ModelKey, str], explore.CodeMap] = {}
+        self._units: dict[ModelKey, units.UnitTable] = {}
         self._lock = threading.Lock()
+        self._map_lock = threading.Lock()  # a fit takes ~25 s: the atlases stay available meanwhile
         if background:
             threading.Thread(target=self._build_all, daemon=True).start()
 
     def _build_all(self) -> None:
         try:
-            for key in sorted(self.models, key=lambda k: (k.variant != "sparse", k.latent_dim != 32)):  # the default first
-                self.map(key)
+            keys = sorted(self.models, key=lambda k: (k.variant != "sparse", k.latent_dim != 32))  # the default first
+            self.place(keys[0], "tsne", self.atlas(keys[0]).codes[0])  # openTSNE's affinities for the first drawing
+            for key in keys:
+                self.picture(key, "tsne")
+            self.unit_tables()  # the first dashboard compares a unit with every model's (~3 s if left to it)
         except gr.Error:  # MNIST unavailable: the person is told on first use
             pass
 
@@ -56,12 +81,54 @@ class Atlases:
                 self._atlases[key] = explore.CodeAtlas.build(self.models[key], test_x, labels)
             return self._atlases[key]
 
-    def map(self, key: ModelKey) -> explore.CodeMap:
+    def code_map(self, key: ModelKey) -> maps.CodeMap2D:
+        """The model's t-SNE map: the one beside its weights if made for them, else fitted now and kept there."""
+        atlas = self.atlas(key)
+        with self._map_lock:
+            if key not in self._code_maps:
+                sha256 = self.models.sha256(key)
+                path = maps.map_path(paths.user_weights_dir() if key.user else paths.default_weights_dir(),
+                                     key.variant, key.latent_dim)
+                try:
+                    self._code_maps[key] = maps.load(path, sha256)
+                except maps.MapError:
+                    self._code_maps[key] = maps.fit(atlas.codes.numpy(), sha256)
+                    try:
+                        maps.save(self._code_maps[key], path)
+                    except OSError:  # a read-only install: this run keeps it in memory
+                        pass
+            return self._code_maps[key]
+
+    def points(self, key: ModelKey, view: str) -> np.ndarray:
+        """Every test code's place (N, 2) on the model's map in `view` ("tsne" or "pca")."""
+        return self.code_map(key).points if view == "tsne" else self.atlas(key).points.numpy()
+
+    def place(self, key: ModelKey, view: str, h: torch.Tensor) -> np.ndarray:
+        """Where code h (d,) lies on the model's map in `view`: openTSNE's transform, or the PCA projection."""
+        if view == "tsne":
+            return self.code_map(key).place(h.numpy()[None], self.atlas(key).codes.numpy())[0]
+        return self.atlas(key).project(h).numpy()
+
+    def picture(self, key: ModelKey, view: str) -> explore.CodeMap:
+        """The model's map in `view`, drawn once."""
+        points = self.points(key, view)
+        with self._lock:
+            if (key, view) not in self._pictures:
+                self._pictures[(key, view)] = explore.draw_map(
+                    points, self.digits.all()[1].numpy(), f"{key.label}: the 10,000 test codes, {MAP_VIEWS[view].name}",
+                    MAP_VIEWS[view].axes)
+            return self._pictures[(key, view)]
+
+    def unit_table(self, key: ModelKey) -> units.UnitTable:
         atlas = self.atlas(key)
         with self._lock:
-            if key not in self._maps:
-                self._maps[key] = explore.draw_map(atlas, f"{key.label}: the 10,000 test codes")
-            return self._maps[key]
+            if key not in self._units:
+                self._units[key] = units.UnitTable.build(atlas.model, atlas.test_x, atlas.labels, atlas.codes)
+            return self._units[key]
+
+    def unit_tables(self) -> dict[ModelKey, units.UnitTable]:
+        """Every model's units (those alike are looked for across the zoo)."""
+        return {key: self.unit_table(key) for key in self.models}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -91,13 +158,30 @@ def neighbours_html(title: str, atlas: explore.CodeAtlas, indices: torch.Tensor,
     return f'<p class="zoo-label">{html.escape(title)}</p><div class="zoo-neighbours">{figures}</div>'
 
 
-def neighbourhood(atlases: Atlases, key: ModelKey, x: torch.Tensor):
-    """(the map with the input ringed, the input's nearest test digits by code and by pixels as HTML)."""
+def neighbourhood(atlases: Atlases, key: ModelKey, x: torch.Tensor, view: str):
+    """(the map in `view` with the input ringed, where it landed in words, its nearest test digits by code and by pixels)."""
     atlas = atlases.atlas(key)
     h = atlas.encode(x)
     by_code = neighbours_html("Nearest test digits by code h", atlas, *atlas.neighbours(h, NEIGHBOURS_SHOWN))
     by_pixels = neighbours_html("Nearest test digits by pixels", atlas, *atlas.pixel_neighbours(x, NEIGHBOURS_SHOWN))
-    return atlases.map(key).marked(atlas.project(h)), by_code + by_pixels
+    picture, xy = atlases.picture(key, view), atlases.place(key, view, h)
+    near = atlas.labels[torch.from_numpy(picture.nearest_points(xy, maps.NEIGHBOURS))]
+    digit = int(near.mode().values)
+    where = (f"On the {MAP_VIEWS[view].name} map the input lands at ({xy[0]:.1f}, {xy[1]:.1f}): {int((near == digit).sum())} of "
+             f"the {maps.NEIGHBOURS} test digits nearest it there are {digit}s.")
+    return picture.marked(xy), where, by_code + by_pixels
+
+
+def units_view(atlases: Atlases, key: ModelKey) -> dict:
+    """The units list's content for one model: a row per unit (`unit_dashboard.rows`)."""
+    return {"model": key.id, "label": key.label, "rows": unit_dashboard.rows(atlases.unit_table(key))}
+
+
+def unit_view(atlases: Atlases, key: ModelKey, unit) -> dict:
+    """The dashboard of one unit (`unit_dashboard.dashboard`), the unit checked against the model's d."""
+    number = checks.whole(unit, "unit", 0, key.latent_dim - 1)
+    atlas = atlases.atlas(key)
+    return unit_dashboard.dashboard(atlases.unit_tables(), key, number, atlas.decode(atlas.alone(number)))
 
 
 def test_digit(digits: MnistDigits, digit: int, pick: int) -> tuple[torch.Tensor, str]:
@@ -156,6 +240,11 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
         count = checks.whole(steps, "steps", *STEPS)
         return {"pixels": explore.walk(models[key], checks.image(a, "a"), checks.image(b, "b"), count).tolist()}
 
+    def unit(model, unit):
+        key = checks.model_by_id(models, model)
+        found = unit_view(atlases, key, unit)
+        return {"html": unit_dashboard.dashboard_html(found, atlases.atlas(key).test_x, key.label)}
+
     with gr.Tab("Explore", id="explore") as tab:
         gr.Markdown("Look inside the codes h. The input is the Zoo tab's (drawing or test digit), taken when this tab "
                     "opens or with the button. Pick a point on the map to make that test digit the input.")
@@ -178,36 +267,54 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
         strips = gr.HTML(value=None, html_template=read_static("walk_strips.html"), js_on_load=read_static("walk_strips.js"),
                          head=head, apply_default_css=False, server_functions=[checks.answered(walk)], elem_id="explore-strips",
                          walk=None, steps_range=list(STRIP_STEPS))
-        gr.Markdown("### The map: every test digit's code, on the codes' top two principal components")
+        gr.Markdown("### The map: every test digit's code in two dimensions, coloured by digit; the ring is the input. "
+                    "Click a point to take that test digit.")
+        map_view = gr.Radio([(view.choice, name) for name, view in MAP_VIEWS.items()], value="tsne", label="Map",
+                            elem_id="explore-map-view")
         with gr.Row():
-            the_map = gr.Image(label="Test codes by digit; the ring is the input. Click a point to take that digit.",
-                               interactive=False, format="png", elem_id="explore-map", buttons=[])
+            with gr.Column():
+                the_map = gr.Image(label="The map", show_label=False, interactive=False, format="png", elem_id="explore-map",
+                                   buttons=[])
+                where = gr.Markdown("", elem_id="explore-map-where")
             neighbour_lists = gr.HTML(elem_id="explore-neighbours")
+        gr.Markdown("### Units: what each unit of the code draws, and which test digits drive it")
+        unit_list = gr.HTML(value=None, html_template=read_static("unit_list.html"), js_on_load=read_static("unit_list.js"),
+                            head=head, apply_default_css=False, server_functions=[checks.answered(unit)],
+                            elem_id="explore-units", units=None)
 
     private = {"api_visibility": "private"}
     walk_inputs = [start, end, pick, walk_models]
-    everything = [current, source_note, editor, strips, the_map, neighbour_lists]
+    mapped = [the_map, where, neighbour_lists]
+    everything = [current, source_note, editor, strips, *mapped, unit_list]
 
-    def view(model_id, x, source, start_choice, end_choice, pick_number, ids):
+    def view(model_id, view_name, x, source, start_choice, end_choice, pick_number, ids):
         """Every output of the tab for input x and the chosen model."""
         key = checks.model_by_id(models, model_id)
-        the_map, neighbours = neighbourhood(atlases, key, x)
         return [x, f"Input: {source}.", gr.HTML(code=code_view(atlases, key, x)),
-                gr.HTML(walk=walk_view(models, digits, x, start_choice, end_choice, pick_number, ids)), the_map, neighbours]
+                gr.HTML(walk=walk_view(models, digits, x, start_choice, end_choice, pick_number, ids)),
+                *neighbourhood(atlases, key, x, view_name), gr.HTML(units=units_view(atlases, key))]
 
-    def take_input(bench_value, model_id, *walk_settings):
-        return view(model_id, *input_from(bench_value, digits), *walk_settings)
+    def take_input(bench_value, model_id, view_name, *walk_settings):
+        return view(model_id, view_name, *input_from(bench_value, digits), *walk_settings)
 
     for trigger in (tab.select, take.click):
-        trigger(take_input, [bench, pick_model, *walk_inputs], everything, **private)
+        trigger(take_input, [bench, pick_model, map_view, *walk_inputs], everything, **private)
 
-    def change_model(model_id, x):
+    def change_model(model_id, view_name, x):
+        if x is None:
+            return [gr.skip()] * 5
+        key = checks.model_by_id(models, model_id)
+        return [gr.HTML(code=code_view(atlases, key, x)), *neighbourhood(atlases, key, x, view_name),
+                gr.HTML(units=units_view(atlases, key))]
+
+    pick_model.change(change_model, [pick_model, map_view, current], [editor, *mapped, unit_list], **private)
+
+    def change_view(model_id, view_name, x):
         if x is None:
             return [gr.skip()] * 3
-        key = checks.model_by_id(models, model_id)
-        return [gr.HTML(code=code_view(atlases, key, x)), *neighbourhood(atlases, key, x)]
+        return neighbourhood(atlases, checks.model_by_id(models, model_id), x, view_name)
 
-    pick_model.change(change_model, [pick_model, current], [editor, the_map, neighbour_lists], **private)
+    map_view.change(change_view, [pick_model, map_view, current], mapped, **private)
 
     def redo_walk(x, *walk_settings):
         if x is None:
@@ -218,19 +325,20 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
         control.change(redo_walk, [current, *walk_inputs], strips, trigger_mode="always_last", **private)
     other.click(lambda p: p + 2, pick, pick, **private).then(redo_walk, [current, *walk_inputs], strips, **private)
 
-    def map_pick(model_id, start_choice, end_choice, pick_number, ids, evt: gr.SelectData):
+    def map_pick(model_id, view_name, start_choice, end_choice, pick_number, ids, evt: gr.SelectData):
         key = checks.model_by_id(models, model_id)
-        index = atlases.atlas(key).nearest_point(atlases.map(key).to_map(evt.index))
+        picture = atlases.picture(key, view_name)
+        index = picture.nearest_point(picture.to_map(evt.index))
         x, label = digits.get(index)
-        return view(model_id, x, f"MNIST test digit #{index} (a {label}), picked on the map",
+        return view(model_id, view_name, x, f"MNIST test digit #{index} (a {label}), picked on the map",
                     start_choice, end_choice, pick_number, ids)
 
-    the_map.select(map_pick, [pick_model, *walk_inputs], everything, **private)
+    the_map.select(map_pick, [pick_model, map_view, *walk_inputs], everything, **private)
     return atlases, pick_model, walk_models
 
 
 def build_explore_api(models: DemoModels, atlases: Atlases) -> None:
-    """/decode, /interpolate, /neighbours: images are 784 numbers in [0, 1], 28x28 row by row, as MNIST's.
+    """/decode, /interpolate, /neighbours, /unit, /map: images are 784 numbers in [0, 1], 28x28 row by row, as MNIST's.
 
     Call it inside the gr.Blocks after the last tab: an endpoint between two tabs would split the tab bar.
     """
@@ -258,5 +366,17 @@ def build_explore_api(models: DemoModels, atlases: Atlases) -> None:
         return {"indices": indices.tolist(), "labels": atlas.labels[indices].tolist(),
                 "distances": distances.tolist(), "images": atlas.test_x[indices].tolist()}
 
-    for function in (decode, interpolate, neighbours):
+    def unit(variant: str, d: int, unit: int) -> dict:
+        """One unit's dashboard: firing rate, flags, class selectivity and drive per class, activation histogram,
+        the test digits that drive it most and near its median (indices, labels, activations), what it draws
+        (784 numbers), its picture alone, and the most alike unit of each other model."""
+        return unit_view(atlases, checks.find_model(models, variant, d), unit)
+
+    def code_map(variant: str, d: int) -> dict:
+        """The model's t-SNE map of the 10,000 MNIST test digits, in test-set order: points [[x, y], ...] and labels."""
+        key = checks.find_model(models, variant, d)
+        return {"points": atlases.code_map(key).points.tolist(), "labels": atlases.atlas(key).labels.tolist()}
+
+    for function in (decode, interpolate, neighbours, unit):
         gr.api(function, api_name=function.__name__)
+    gr.api(code_map, api_name="map")

@@ -104,6 +104,10 @@ class DemoModels(Mapping[ModelKey, AutoEncoder]):
     def __len__(self) -> int:
         return len(self._served)
 
+    def sha256(self, key: ModelKey) -> str:
+        """The sha256 of the model's weights file (what its model card names, and its map is tied to)."""
+        return self._served[key].sha256
+
     def weights(self, sha256: str) -> bytes | None:
         """The bytes of the weights file with this sha256, if a model here has it."""
         return next((s.weights for s in self._served.values() if s.sha256 == sha256), None)

@@ -183,3 +183,15 @@ def plot_tradeoff(rows: list[dict], shipped: list[dict], label: str) -> Figure:
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
     return fig
+
+
+def plot_maps(panels: list[tuple[str, np.ndarray]], labels: np.ndarray) -> Figure:
+    """The test codes' t-SNE maps side by side, (title, points (N, 2)) each, coloured by digit."""
+    fig = Figure(figsize=(3.3 * len(panels) + 0.8, 3.6), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (title, points) in zip(axes, panels):
+        shown = ax.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=1, vmin=-0.5, vmax=9.5, rasterized=True)
+        ax.set(xticks=[], yticks=[])
+        ax.set_title(title, fontsize=9)
+    fig.colorbar(shown, ax=list(axes), ticks=range(10), label="digit")
+    return fig

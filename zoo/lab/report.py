@@ -22,7 +22,7 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
-from zoo import atomic, explore, metrics, paths, registry, shipped
+from zoo import atomic, explore, maps, metrics, paths, registry, shipped, units
 from zoo.data import DATA_SHA256, LABEL_COUNTS, load_mnist
 from zoo.lab import experiments, figures, measures, probes, tables
 from zoo.lab.experiments import COURSE
@@ -517,11 +517,68 @@ def _section_literature(w: _Writer, zoo, cards, train_x, test_x) -> None:
     w.add(text)
 
 
+def _section_codes(w: _Writer, zoo, cards, test_x, test_y, weights_dir: Path) -> None:
+    """Each model's t-SNE map of the test codes (zoo.maps) and its units read off the test digits (zoo.units)."""
+    w.add("## 7. Reading the codes: maps and units")
+    labels = test_y.numpy()
+    code_maps, rows, selective, votes, rare = {}, [], {}, {}, {}
+    for key in sorted(zoo):
+        codes = maps.test_codes(zoo[key], test_x)
+        try:
+            code_maps[key] = maps.load(maps.map_path(weights_dir, *key), cards[key]["weights_sha256"])
+        except maps.MapError:  # weights newer than their map: fitted here as the demo would (~25 s each)
+            code_maps[key] = maps.fit(codes, cards[key]["weights_sha256"])
+        table = units.UnitTable.build(zoo[key], test_x, test_y, torch.from_numpy(codes))
+        selective[key] = float(table.selective.float().mean())
+        rare[key] = (int(table.rare.sum()), table.latent_dim)
+        votes[key] = {"map": maps.neighbour_vote_accuracy(code_maps[key].points, labels),
+                      "pca": maps.neighbour_vote_accuracy(maps.pca_points(codes), labels)}
+        rows.append([model_label(*key), table.latent_dim, f"{int(table.selective.sum())} ({_pct(selective[key])})",
+                     int(table.dead.sum()), int(table.rare.sum()), int(table.dense.sum()),
+                     f"{maps.neighbour_vote_accuracy(codes, labels):.3f}", f"{votes[key]['map']:.3f}",
+                     f"{votes[key]['pca']:.3f}", f"{maps.placement_accuracy(code_maps[key], labels):.3f}"])
+    w.add(_source(maps.fit, maps.neighbour_vote_accuracy, maps.placement_accuracy, units.UnitTable) + "\n\n"
+          f"**The map.** Each model's {len(test_x):,} test codes in two dimensions by t-SNE (openTSNE, perplexity "
+          f"{maps.PERPLEXITY:g}, seed {maps.SEED}), fitted on all but {maps.HELD_OUT} of them, which the embedding's "
+          f"own transform then places, as the demo's Explore tab places a drawing. Made by `python -m zoo.maps`, "
+          "shipped in weights/maps/ and tied to the weights' sha256. A map is judged by the digit its "
+          f"{maps.NEIGHBOURS} nearest neighbours vote for: in the full code h, on the map, and on the codes' top two "
+          f"principal components (Explore's map before); *placed*: the {maps.HELD_OUT} held-out digits' vote among "
+          "the fitted points at the place the transform gave them.\n\n"
+          f"**The units.** A unit *fires* on an image when it is not exactly zero; *dead*: it fires on no test "
+          f"digit; *rare*: on fewer than {_pct(units.RARE_BELOW)} of them; *dense*: on at least "
+          f"{_pct(units.DENSE_FROM)} (every unit of a linear code is). Its *drive* is its activation above its median "
+          "over the test digits; *class selectivity* (m_top - m_rest) / (m_top + m_rest), m_top the mean drive over "
+          "its most driving class, m_rest the mean of the other nine classes' means; a unit neither dead nor rare is "
+          f"*class-selective* from {units.SELECTIVE_FROM:g}: its top class drives it at least three times as much as the "
+          "others on average.")
+    w.add(_table(["model", "d", "class-selective units", "dead", "rare", "dense", "10-NN vote, code h",
+                  "10-NN vote, t-SNE map", "10-NN vote, PCA", "placed"], rows))
+    panels = sorted((key for key in zoo if key[1] == w.config.grid_latent_dim or not shipped.on_grid(key[0])),
+                    key=lambda key: (not shipped.on_grid(key[0]), key))
+    w.figure(figures.plot_maps([(f"{model_label(*key)}: 10-NN vote {votes[key]['map']:.3f}", code_maps[key].points)
+                                for key in panels], labels), "code_maps.png", "The test codes' t-SNE maps, by digit")
+    pca = [vote["pca"] for vote in votes.values()]
+    most = max(selective, key=selective.get)
+    text = (f"**Answer.** On every model's t-SNE map the 10 nearest neighbours vote for the right digit at least "
+            f"{min(vote['map'] for vote in votes.values()):.3f} of the time, against {min(pca):.3f}-{max(pca):.3f} on the "
+            "top two principal components: the codes keep the digits apart, and t-SNE shows it where PCA hid it. "
+            f"{model_label(*most)} has the largest share of class-selective units ({_pct(selective[most])}).")
+    rare_ones = [f"{model_label(*key)} {count} of {d}" for key, (count, d) in sorted(rare.items()) if count]
+    if rare_ones:
+        text += (f" Units that fire on fewer than {_pct(units.RARE_BELOW)} of the test digits (rare): "
+                 f"{', '.join(rare_ones)}; a dead-unit count of 0 does not mean every unit is used.")
+    w.add(text)
+
+
 # ---------------------------------------------------------------------------------------------
 
 
-def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig = ReportConfig()) -> str:
-    """Write out_dir/REPORT.md and out_dir/figures/*.png for `models` (keyed by (variant, d)); return the text."""
+def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig = ReportConfig(),
+                 weights_dir: Path | None = None) -> str:
+    """Write out_dir/REPORT.md and out_dir/figures/*.png for `models` (keyed by (variant, d)); return the text.
+
+    `weights_dir` (default: the shipped zoo's) holds the models' maps (`zoo.maps`)."""
     out_dir = Path(out_dir)
     train_x, train_y = load_mnist("train")
     test_x, test_y = load_mnist("test")
@@ -558,13 +615,15 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
           f"({', '.join(map(str, config.seeds))}): the mean and standard deviation over the seeds. Those trainings "
           "round differently on another CPU and come out a little different, within about the spread over seeds; "
           "the figures show the first seed's models.")
-    steps = [("1/6 which d reconstructs best", lambda: _section_best_d(w, lab, extra_by_seed, train_x, test_x, test_y)),
-             ("2/6 decoder weights", lambda: _section_decoder_weights(w, lab, extra_by_seed, test_x, test_y)),
-             ("3/6 denoising", lambda: _section_denoising(w, lab, cards, test_x, test_y)),
-             ("4/6 the three questions",
+    weights_dir = weights_dir or paths.default_weights_dir()
+    steps = [("1/7 which d reconstructs best", lambda: _section_best_d(w, lab, extra_by_seed, train_x, test_x, test_y)),
+             ("2/7 decoder weights", lambda: _section_decoder_weights(w, lab, extra_by_seed, test_x, test_y)),
+             ("3/7 denoising", lambda: _section_denoising(w, lab, cards, test_x, test_y)),
+             ("4/7 the three questions",
               lambda: _section_questions(w, lab, extra_by_seed[0], train_x, train_y, test_x, test_y)),
-             ("5/6 the sparse autoencoder", lambda: _section_sparse(w, cards, tradeoff_by_seed)),
-             ("6/6 against the literature", lambda: _section_literature(w, models, cards, train_x, test_x))]
+             ("5/7 the sparse autoencoder", lambda: _section_sparse(w, cards, tradeoff_by_seed)),
+             ("6/7 against the literature", lambda: _section_literature(w, models, cards, train_x, test_x)),
+             ("7/7 maps and units", lambda: _section_codes(w, models, cards, test_x, test_y, weights_dir))]
     for name, run in steps:
         _step(config, name, start)
         run()
@@ -603,11 +662,11 @@ def main(argv: list[str] | None = None) -> int:
     config = quick_config(**settings, progress=True) if args.quick else ReportConfig(**settings)
     start = time.perf_counter()
     if not args.check:
-        build_report(models, cards, args.out, config)
+        build_report(models, cards, args.out, config, args.weights_dir)
         print(f"wrote {args.out / 'REPORT.md'} and {args.out / 'figures'}/ in {time.perf_counter() - start:.0f} s")
         return 0
     with tempfile.TemporaryDirectory() as scratch:
-        fresh = build_report(models, cards, Path(scratch), config)
+        fresh = build_report(models, cards, Path(scratch), config, args.weights_dir)
     problems = differences((args.out / "REPORT.md").read_text(), fresh, len(config.seeds))
     for line in problems:
         print(f"differs: {line}", file=sys.stderr)
