@@ -174,6 +174,11 @@ def test_explore_in_chromium_decodes_in_the_page_and_maps_on_the_server(server, 
         page.screenshot(path=str(tmp_path / "explore.png"), full_page=True)
 
         where_drawn = page.locator("#explore-map-where").inner_text()
+        page.locator("#explore-map-view").get_by_label("PCA", exact=False).check()
+        page.wait_for_function("document.querySelector('#explore-map-where')?.innerText.startsWith('On the PCA map')",
+                               timeout=30000)
+        page.locator("#explore-map-view").get_by_label("t-SNE", exact=False).check()
+        page.wait_for_function(f"document.querySelector('#explore-map-where')?.innerText === {where_drawn!r}", timeout=30000)
         the_map = page.locator("#explore-map img")
         the_map.scroll_into_view_if_needed()
         box = the_map.bounding_box()
