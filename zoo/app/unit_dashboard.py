@@ -17,8 +17,6 @@ from zoo.app.keys import ModelKey
 from zoo.app.pictures import digit_html, picture_html
 from zoo.model import IMAGE_SIZE
 
-SORTS = ("unit", "firing", "selectivity")
-
 
 def rows(table: units.UnitTable) -> list[dict]:
     """One row per unit for the page's sortable list."""
