@@ -43,10 +43,9 @@ class CodeAtlas:
     def build(cls, model: AutoEncoder, test_x: torch.Tensor, labels: torch.Tensor) -> "CodeAtlas":
         codes = encode(model, test_x)
         low, high = unit_ranges(codes)
-        centre, basis = metrics.pca_basis(codes, 2)  # ascending variance: flip for the first component on x
-        axes = basis.flip(1).float()
+        centre, axes = principal_plane(codes)
         test_x = test_x.float()
-        return cls(model, test_x, labels, codes, low, high, centre.float(), axes, (codes - centre.float()) @ axes,
+        return cls(model, test_x, labels, codes, low, high, centre, axes, (codes - centre) @ axes,
                    (codes ** 2).sum(dim=1), (test_x ** 2).sum(dim=1))
 
     @property
@@ -85,6 +84,12 @@ class CodeAtlas:
     def pixel_neighbours(self, x: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
         """(indices, distances) of the k test digits nearest image x (784,) pixel by pixel."""
         return _nearest(self.test_x, self.pixel_norms, x.reshape(INPUT_DIM), k)
+
+
+def principal_plane(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(centre (d,), axes (d, 2)): the codes' mean and their top two principal directions, the first as x."""
+    centre, basis = metrics.pca_basis(codes, 2)  # ascending variance: flipped for the first component on x
+    return centre.float(), basis.flip(1).float()
 
 
 def unit_ranges(codes: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -173,7 +178,7 @@ class CodeMap:
 
     def nearest_point(self, xy) -> int:
         """The test digit whose map point lies nearest xy (map coordinates)."""
-        return int(np.argmin(((self.points - np.asarray(xy, dtype=np.float32)) ** 2).sum(axis=1)))
+        return int(self.nearest_points(xy, 1)[0])
 
     def nearest_points(self, xy, k: int) -> np.ndarray:
         """The k test digits whose map points lie nearest xy, nearest first."""

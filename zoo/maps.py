@@ -29,7 +29,7 @@ from safetensors.numpy import load as load_bytes
 from safetensors.numpy import save as save_bytes
 from tqdm import tqdm
 
-from zoo import atomic, checkpoint, data, metrics, paths, shipped
+from zoo import atomic, checkpoint, data, explore, paths, shipped
 from zoo.model import AutoEncoder
 
 HELD_OUT = 500  # test codes left out of each fit and placed by the transform, the map's own placement check
@@ -195,8 +195,9 @@ def trustworthiness(codes: np.ndarray, points: np.ndarray, k: int = NEIGHBOURS) 
 
 def pca_points(codes: np.ndarray) -> np.ndarray:
     """The codes on their top two principal components, (N, 2): the map Explore showed before, for comparison."""
-    centre, basis = metrics.pca_basis(torch.as_tensor(codes), 2)
-    return ((torch.as_tensor(codes) - centre) @ basis.flip(1)).numpy()
+    codes = torch.as_tensor(codes).float()
+    centre, axes = explore.principal_plane(codes)
+    return ((codes - centre) @ axes).numpy()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def pca_points(codes: np.ndarray) -> np.ndarray:
 
 
 def test_codes(model: AutoEncoder, test_x: torch.Tensor) -> np.ndarray:
-    return metrics.codes(model, test_x.reshape(len(test_x), -1).float()).float().cpu().numpy()
+    return explore.encode(model, test_x.reshape(len(test_x), -1)).numpy()
 
 
 def make_maps(weights_dir: Path, models: list[tuple[str, int]], force: bool = False, log=tqdm.write) -> list[Path]:
