@@ -1,9 +1,9 @@
-"""Probe: would reviving *rare* sparse units (firing on fewer than `revive_below` of the sample) as the shipped
-recipe revives dead ones give sparse d=64 more units at work, and a lower MSE? docs/TRAINING.md has the answer.
+"""Probe: how many of a sparse model's units are at work, by how rare units are revived (`revive_below`, the share
+of the sample a unit may fire on and still be revived). docs/TRAINING.md has the answers.
 
     python benchmarks/rare_units_probe.py 64 0 bfloat16 '{"revive_below": 0.01}'
 
-Arguments: d, seed, precision, the variant's hyperparameters as JSON (with `revive_below`, this probe's own).
+Arguments: d, seed, precision, the variant's hyperparameters as JSON.
 Prints test MSE, zero share, dead units and rare units (firing on under 1% of the test digits, `zoo.units`).
 """
 import dataclasses
@@ -22,28 +22,12 @@ from zoo.variants.sparse import Sparse
 torch.set_num_threads(int(os.environ.get("T", torch.get_num_threads())))
 
 
-@dataclasses.dataclass(frozen=True)
-class RareRevived(Sparse):
-    revive_below: float = 0.0  # 0: the shipped rule (only units that never fire on the sample)
-
-    @torch.no_grad()
-    def end_of_epoch(self, model, train_x, epoch):
-        if epoch > self.revive_until_epoch:
-            return
-        z = model.code_preactivation(train_x[:self.revive_sample])
-        rate = (z > self.code_threshold).float().mean(dim=0)
-        revived = rate <= self.revive_below if self.revive_below > 0 else rate == 0
-        if revived.any():
-            level = torch.quantile(z[:, revived], 1.0 - self.revive_fraction, dim=0)
-            model.code_layer.bias[revived] += self.code_threshold - level
-
-
 def main() -> None:
     d, seed, precision = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
     overrides = json.loads(sys.argv[4]) if len(sys.argv) > 4 else {}
     train_x, _ = load_mnist("train")
     test_x, test_y = load_mnist("test")
-    variant = RareRevived(**overrides)
+    variant = Sparse(**overrides)
     config = dataclasses.replace(Sparse.default_train_config, seed=seed, precision=precision)
     model = variant.build(d, seed=seed)
     start = time.perf_counter()

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = [f"{g.value:>9.0f}" if dead else f"{g.margin:>9.1%}" for g in row]
         least = max(g.value for g in row) if dead else min(g.margin for g in row)
         verdict = ("room" if all(g.has_room for g in row) else "met, no room" if all(g.met for g in row)
-                   else "missed" + ("" if row[0].expected else " (known)"))
+                   else "missed")
         name = f"{key[1]} d={key[2]} {key[0]}"
         print(f"{name:<27} {row[0].bound:>8.4g} " + " ".join(cells) + (f" {least:>8.0f}" if dead else f" {least:>8.1%}")
               + f"  {verdict}")

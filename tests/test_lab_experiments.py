@@ -1,8 +1,10 @@
 """zoo.lab.experiments: the lab's own models, side by side equal to one by one; the trade-off's direction."""
 
+import pytest
 import torch
 
 from zoo.lab import experiments
+from zoo.variants import get_variant
 
 
 def test_extra_models_side_by_side_are_those_trained_one_by_one_on_one_thread(small):
@@ -29,3 +31,11 @@ def test_sparse_tradeoff_gets_sparser_as_l1_grows(small):
     rows = experiments.sparse_tradeoff(train_x, test_x, (0.0, 3e-2), latent_dim=16, epochs=2)
     assert [r["l1_weight"] for r in rows] == [0.0, 3e-2]
     assert rows[1]["zero_fraction"] > rows[0]["zero_fraction"] + 0.1
+
+
+def test_the_tradeoff_ramps_each_l1_weight_from_the_shipped_share_of_it_and_never_eases_it():
+    none, some = (job.settings() for job in experiments.tradeoff_jobs((0.0, 6e-3), latent_dim=8, epochs=4))
+    assert none["l1_start_weight"] == 0.0  # l1_weight 0: no L1 term at any epoch
+    shipped = get_variant("sparse")
+    assert some["l1_start_weight"] / 6e-3 == pytest.approx(shipped.l1_start_weight / shipped.l1_weight)
+    assert none["max_zeros"] == some["max_zeros"] == 1.0

@@ -5,6 +5,7 @@ import torch
 
 import registry
 from zoo import checkpoint, live
+from zoo.variants import get_variant
 
 
 @pytest.fixture(scope="module")
@@ -14,8 +15,10 @@ def small(mnist_train, mnist_test):
 
 def test_the_form_is_the_variants_own_numeric_fields_with_their_defaults():
     sparse = live.hyperparameters("sparse")
-    assert {"l1_weight", "l1_start_weight", "l1_warmup_epochs", "l2_weight", "code_threshold"} <= set(sparse)
-    assert sparse["l1_weight"] == 2.4e-3 and sparse["code_threshold"] == 0.6
+    assert {"l1_weight", "l1_start_weight", "l1_warmup_epochs", "l2_weight", "code_threshold", "max_zeros",
+            "revive_below"} <= set(sparse)
+    shipped = get_variant("sparse")
+    assert sparse["l1_weight"] == shipped.l1_weight and sparse["code_threshold"] == shipped.code_threshold == 0.6
     assert live.hyperparameters("denoising") == {"max_noise_amplitude": 0.4}
     assert live.hyperparameters("plain") == {}
 

@@ -88,6 +88,22 @@ def test_the_sparse_code_is_a_jumprelu_exactly_zero_at_or_below_its_threshold():
     assert torch.equal(h, torch.where(z > variant.code_threshold, z, torch.zeros_like(z)))
 
 
+def test_sparse_l1_weight_eases_off_in_a_batch_sparser_than_max_zeros():
+    variant = get_variant("sparse", l1_warmup_epochs=0, hidden_dims=())
+    model = variant.build(100, seed=0)
+
+    def weight_per_unit_of_h(firing: int) -> float:  # the L1 term over mean |h|, for a code with `firing` of 100 units on
+        h = torch.zeros(8, 100)
+        h[:, :firing] = 2.0
+        return (variant.penalty(model, h, epoch=5.0)["l1_code"] / h.abs().mean()).item()
+
+    assert variant.max_zeros == pytest.approx(0.735)
+    assert weight_per_unit_of_h(40) == pytest.approx(variant.l1_weight)  # 60% zeros: the full weight
+    assert weight_per_unit_of_h(27) == pytest.approx(variant.l1_weight)  # 73%: still under max_zeros
+    assert variant.l1_weight / 3 < weight_per_unit_of_h(25) < weight_per_unit_of_h(26) < variant.l1_weight
+    assert weight_per_unit_of_h(5) == pytest.approx(variant.l1_weight / 3)  # 95%: eased down to a third, no further
+
+
 def test_sparse_l2_covers_every_decoder_layer():
     variant = get_variant("sparse", l2_weight=1.0, hidden_dims=(32,))
     model = variant.build(8, seed=0)
@@ -134,3 +150,18 @@ def test_sparse_revives_a_dead_unit_to_fire_on_its_share_of_images(mnist_test):
     assert abs(firing - variant.revive_fraction) < 0.01
     others = [i for i in range(8) if i != 3]
     assert torch.equal(model.code_layer.bias[others], before[others])
+
+
+def test_sparse_revives_a_unit_that_all_but_never_fires_and_spares_a_rare_one(mnist_test):
+    variant = get_variant("sparse")
+    model = variant.build(8, seed=0)
+    x = mnist_test[0][:2000]
+    with torch.no_grad():
+        for unit, fires_on in ((3, 1), (5, 60)):  # 0.05% of the images (under revive_below) and 3%
+            z = model.code_preactivation(x)[:, unit].sort(descending=True).values
+            model.code_layer.bias[unit] += variant.code_threshold - (z[fires_on - 1] + z[fires_on]) / 2
+    fires_on = lambda: (model.encode(x) > 0).sum(dim=0).tolist()  # images each unit fires on
+    assert fires_on()[3] == 1 and fires_on()[5] == 60
+    variant.end_of_epoch(model, x, epoch=1)
+    assert abs(fires_on()[3] / len(x) - variant.revive_fraction) < 0.01
+    assert fires_on()[5] == 60

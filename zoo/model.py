@@ -57,7 +57,7 @@ SPARSE_ACTIVATIONS = frozenset({"relu", "jumprelu"})  # codes with exact zeros: 
 class ModelConfig:
     latent_dim: int = 32  # d, the size of the code h
     encoder_activation: str = "identity"  # applied to h; "relu" lets code entries be exactly zero
-    hidden_dims: tuple[int, ...] = ()  # extra encoder layers (ReLU); () is the course's model
+    hidden_dims: tuple[int, ...] = ()  # extra encoder layers (hidden_activation after each); () is the course's model
     decoder_hidden_dims: tuple[int, ...] | None = None  # extra decoder layers, code outwards; None mirrors hidden_dims
     code_threshold: float = 0.0  # "jumprelu" only: code entries at or below it are exactly 0
     hidden_norm: str = "none"  # a key of NORMS: what follows each hidden layer's Linear, before its activation

@@ -84,13 +84,17 @@ def scaled_sparse_schedule(epochs: int) -> dict[str, float]:
 
 
 def tradeoff_jobs(l1_weights, *, latent_dim: int, epochs: int, seed: int = 0, **hyperparameters) -> list[ExtraModel]:
-    """Small sparse models, one per l1_weight, on the shipped schedule scaled to `epochs`.
+    """Small sparse models, one per l1_weight, on the shipped schedule scaled to `epochs`, the L1 weight never eased.
 
     `hyperparameters` change the sparse variant's other defaults (hidden_dims=() is the course's model).
     """
     schedule = scaled_sparse_schedule(epochs)
-    return [ExtraModel("sparse", latent_dim, epochs, seed,
-                       tuple(sorted({"l1_weight": l1, **schedule, **hyperparameters}.items()))) for l1 in l1_weights]
+    shipped = get_variant("sparse")
+    # The ramp starts at the shipped share of the final weight, and the weight is never eased (max_zeros 1):
+    # the trade-off is l1_weight's alone.
+    return [ExtraModel("sparse", latent_dim, epochs, seed, tuple(sorted({
+        "l1_weight": l1, "l1_start_weight": l1 * shipped.l1_start_weight / shipped.l1_weight, "max_zeros": 1.0,
+        **schedule, **hyperparameters}.items()))) for l1 in l1_weights]
 
 
 def tradeoff_rows(trained: dict[ExtraModel, AutoEncoder], jobs: list[ExtraModel], test_x: torch.Tensor) -> list[dict]:

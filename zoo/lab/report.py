@@ -443,9 +443,11 @@ def _section_sparse(w: _Writer, cards, per_seed: list[list[dict]]) -> None:
           "reconstruct, then is made sparse;\n"
           f"- l2_weight = {v['l2_weight']:g} on the squared Frobenius norm of every decoder weight matrix: without "
           "it the model shrinks h and grows the decoder to dodge the L1 term;\n"
-          + _code_activation(v) + f"; a unit never active on the first {v['revive_sample']:,} training images is "
-          f"revived (its bias raised to fire on {v['revive_fraction']:.0%} of images) until epoch "
-          f"{v['revive_until_epoch']}.\n\n"
+          f"- in a batch whose code has more than {v['max_zeros']:.1%} zeros, l1_weight eases off (to a third at most): "
+          "one weight alone left the share of zeros to chance from seed to seed;\n"
+          + _code_activation(v) + f"; a unit firing on at most {v['revive_below']:.1%} of the first "
+          f"{v['revive_sample']:,} training images is revived (its bias raised to fire on {v['revive_fraction']:.0%} "
+          f"of them) until epoch {v['revive_until_epoch']}.\n\n"
           f"Sparsity of the shipped models on the {sum(LABEL_COUNTS['test']):,} test images (from their model cards, written by "
           "`python train_all.py`):")
     shipped = []
@@ -466,8 +468,8 @@ def _section_sparse(w: _Writer, cards, per_seed: list[list[dict]]) -> None:
           + (" (the course's shape)" if not c.tradeoff_hidden_dims else "")
           + f", {c.tradeoff_epochs} epochs each "
           f"(the same schedule scaled: warm-up {schedule['l1_warmup_epochs']:.3g} epochs, revival until epoch "
-          f"{schedule['revive_until_epoch']}), one per l1_weight and seed, "
-          f"other settings as shipped; trained by this command {_over(c)}, not saved to weights/.")
+          f"{schedule['revive_until_epoch']}), one per l1_weight and seed, the ramp starting at the same share of "
+          f"l1_weight as shipped and never eased, other settings as shipped; trained by this command {_over(c)}, not saved to weights/.")
     w.add(_table(["l1_weight", "zero entries", "active units per image", "dead units", "test MSE"],
                  [[f"{r['l1_weight']:g}", _pct(r["zero_fraction"]), f"{r['active_units_per_image']:.1f}",
                    r["dead_units"], _mse(r["mse"])] for r in rows]))

@@ -22,4 +22,3 @@ class Deep(Variant):
 
     hidden_dims: tuple[int, ...] = (1000, 500, 250)
     hidden_norm: str = "batch"
-    hidden_activation: str = "silu"

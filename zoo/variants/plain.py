@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from zoo.config import TrainConfig
 from zoo.variants import register
 from zoo.variants.base import Variant
 
@@ -10,3 +11,4 @@ from zoo.variants.base import Variant
 @dataclass(frozen=True)
 class Plain(Variant):
     description = "reconstruction loss only"
+    default_train_config = TrainConfig(epochs=13)  # at 12, d=64 met its goal with 2.9-5.1% to spare over seeds
