@@ -7,6 +7,7 @@ import pytest
 
 import registry
 from browsing import open_demo
+from zoo.variants import get_variant
 
 pytestmark = pytest.mark.slow
 
@@ -35,21 +36,23 @@ def test_train_watch_keep_and_compare_in_chromium(server, chromium, user_zoo, tm
     Zoo tab's page beside the shipped models, and in a page opened afterwards; its card is in the user zoo."""
     from playwright.sync_api import sync_playwright
 
+    plain, sparse = (get_variant(name).default_train_config.epochs for name in ("plain", "sparse"))
+    assert plain != sparse  # so the field must change with the variant
     with sync_playwright() as p:
         browser = chromium(p)
         page = open_demo(browser, server)
         page.get_by_role("tab", name="Train").click()
         page.locator("#train-variant input").click()
         page.get_by_role("option", name="plain", exact=True).click()
-        page.wait_for_function("document.querySelector('#train-epochs input').value === '12'", timeout=10000)
+        page.wait_for_function(f"document.querySelector('#train-epochs input').value === '{plain}'", timeout=10000)
         hidden = page.locator("#train-l1_weight").is_visible()  # a sparse field, hidden for plain
         page.locator("#train-variant input").click()
         page.get_by_role("option", name="sparse", exact=True).click()
-        page.wait_for_function("document.querySelector('#train-epochs input').value === '14'", timeout=10000)
+        page.wait_for_function(f"document.querySelector('#train-epochs input').value === '{sparse}'", timeout=10000)
         explained = page.locator("#train-l1_warmup_epochs").inner_text()
         page.locator("#train-variant input").click()
         page.get_by_role("option", name="plain", exact=True).click()
-        page.wait_for_function("document.querySelector('#train-epochs input').value === '12'", timeout=10000)
+        page.wait_for_function(f"document.querySelector('#train-epochs input').value === '{plain}'", timeout=10000)
         page.locator("#train-d input").fill("8")
         page.locator("#train-epochs input").fill("2")
         page.locator("#train-start").click()
