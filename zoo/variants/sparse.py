@@ -17,8 +17,8 @@ the code first learns to reconstruct and is then made sparse.
 
 One L1 weight leaves the share of zeros to chance: over seeds and precisions it gave d=64 from 71.5%
 to 74.7% zeros, and the error rose with them. So the L1 weight eases off in a batch whose code is
-sparser than `max_zeros` (x exp(50 (max_zeros - zeros)), down to a third), which holds the code near
-that share; below it the weight is as ramped.
+sparser than `max_zeros` (by exp(EASE_GAIN (max_zeros - zeros)), down to EASE_FLOOR), which holds the
+code near that share; below it the weight is as ramped.
 
 Units can die in training (never active again, so no gradient brings them back), or all but die
 (fire on a handful of images, then on none of the test set). At the end of each of the first
