@@ -3,7 +3,8 @@ import pytest
 import torch
 from torchvision.datasets.mnist import read_image_file, read_label_file
 
-from zoo.idx import encode_idx
+from zoo.data import FILES, ensure_mnist, default_root
+from zoo.idx import decode_idx, encode_idx
 
 
 def test_encode_matches_hand_built_bytes():
@@ -26,3 +27,28 @@ def test_torchvision_reads_what_we_write(tmp_path):
 def test_encode_refuses_non_bytes():
     with pytest.raises(TypeError, match="uint8"):
         encode_idx(np.zeros((2, 2), dtype=np.float32))
+
+
+def test_decode_gives_back_what_encode_wrote_as_a_writable_array():
+    for array in (np.arange(24, dtype=np.uint8).reshape(2, 3, 4), np.array([7, 0, 255], dtype=np.uint8)):
+        decoded = decode_idx(encode_idx(array))
+        assert decoded.shape == array.shape and np.array_equal(decoded, array) and decoded.flags.writeable
+
+
+def test_decode_reads_the_real_files_as_torchvision_does():
+    raw = ensure_mnist(default_root())
+    images, labels = FILES["test"]
+    assert torch.equal(torch.from_numpy(decode_idx((raw / images).read_bytes())), read_image_file(str(raw / images)))
+    assert torch.equal(torch.from_numpy(decode_idx((raw / labels).read_bytes())).long(),
+                       read_label_file(str(raw / labels)))
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"", "magic number"),
+    (bytes([0, 0, 0x0D, 1]) + (2).to_bytes(4, "big") + bytes(8), "magic number"),  # floats, not bytes
+    (encode_idx(np.zeros((2, 3), dtype=np.uint8))[:-1], r"does not match its header's shape \(2, 3\)"),
+    (bytes([0, 0, 0x08, 2, 0, 0]), "does not match"),  # the header itself is cut short
+])
+def test_decode_refuses_what_is_not_a_whole_ubyte_idx_file(data, message):
+    with pytest.raises(ValueError, match=message):
+        decode_idx(data)

@@ -17,6 +17,16 @@ def test_codes_are_the_models_codes_in_batches_and_keep_its_mode():
         assert torch.allclose(h, model.eval().encode(x))
 
 
+def test_reconstruction_mse_summed_batch_by_batch_is_the_mean_over_every_pixel_and_keeps_the_mode():
+    model = get_variant("plain").build(8, seed=0).train()
+    generator = torch.Generator().manual_seed(0)
+    x, target = torch.rand(25, 784, generator=generator), torch.rand(25, 1, 28, 28, generator=generator)
+    for against, expected in ((None, x), (target, target.reshape(25, 784))):
+        whole = torch.mean((metrics.reconstruct(model, x) - expected) ** 2).item()
+        assert metrics.reconstruction_mse(model, x, against, batch_size=10) == pytest.approx(whole, rel=1e-6)
+    assert model.training
+
+
 def test_noisy_copy_is_the_same_noise_for_the_same_seed():
     x = torch.full((4, 784), 0.5)
     a, b, c = metrics.noisy_copy(x, 0.1, seed=3), metrics.noisy_copy(x, 0.1, seed=3), metrics.noisy_copy(x, 0.1, seed=4)

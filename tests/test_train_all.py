@@ -120,3 +120,36 @@ def test_models_trained_side_by_side_are_those_trained_one_by_one(tmp_path, caps
         one, two = (json.loads((tmp_path / run / f"{name}-d4.json").read_text()) for run in ("one", "two"))
         assert one["metrics"] == two["metrics"] and one["recipe_id"] == two["recipe_id"]
         assert one["threads"] == two["threads"] == threads
+
+
+def _card(weights_dir, name, d, seconds, epochs):
+    params = parameter_count(get_variant(name).model_config(d))
+    (weights_dir / f"{name}-d{d}.json").write_text(json.dumps(
+        {"variant": name, "latent_dim": d, "model_config": {}, "weights_sha256": "0", "training_seconds": seconds,
+         "epochs": epochs, "parameter_count": params}))
+    return params
+
+
+def test_estimated_seconds_pool_each_variants_cards_and_fall_back_to_the_others(tmp_path):
+    config = TrainConfig(epochs=10)
+    jobs = [(get_variant(n), d, config) for n, d in (("plain", 16), ("plain", 64), ("sparse", 16), ("denoising", 16))]
+    p16 = _card(tmp_path, "plain", 16, 20.0, 10)  # 2 s an epoch
+    p64 = _card(tmp_path, "plain", 64, 60.0, 20)  # 3 s an epoch
+    s16 = _card(tmp_path, "sparse", 16, 40.0, 10)
+    (tmp_path / "denoising-d16.json").write_text("{not json")  # unreadable: as if absent
+    plain_rate = (2.0 / p16 + 3.0 / p64) / 2  # seconds per parameter-epoch, pooled over d
+    every_rate = (2.0 / p16 + 3.0 / p64 + 4.0 / s16) / 3
+    estimated = train_all.estimated_seconds(jobs, [tmp_path / "absent", tmp_path])
+    assert estimated == pytest.approx([10 * p16 * plain_rate, 10 * p64 * plain_rate, 40.0,
+                                       10 * parameter_count(get_variant("denoising").model_config(16)) * every_rate])
+    # No card anywhere: parameters x epochs, so that bigger and longer trainings still go first.
+    bare = train_all.estimated_seconds(jobs, [tmp_path / "absent"])
+    assert bare == [10 * parameter_count(v.model_config(d)) for v, d, _ in jobs]
+
+
+def test_workers_neither_import_torchvision_nor_need_it_for_data_and_cards():
+    # Importing torchvision costs each training worker ~1.7 s; it is needed only to download MNIST.
+    probe = ("import sys, zoo.train_all, zoo.recipe; from zoo.data import load_mnist; load_mnist('test'); "
+             "v = zoo.recipe.versions(); print('torchvision' in sys.modules, bool(v['torchvision']))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]

@@ -46,3 +46,29 @@ def _fail_on_three(item: int) -> int:
 def test_a_workers_exception_reaches_the_caller_with_its_message():
     with pytest.raises(ValueError, match="item 3 is bad"):
         list(workers.side_by_side(_fail_on_three, range(5), workers=2, threads=1))
+
+
+def _finish(costs: list[float], order: list[int], workers: int) -> float:
+    """When the last of `workers` workers ends, each taking the next job in `order` as soon as it is free."""
+    free = [0.0] * workers
+    for job in order:
+        free[free.index(min(free))] += costs[job]
+    return max(free)
+
+
+def test_dispatch_order_splits_the_work_evenly_where_longest_first_leaves_a_tail():
+    costs = [27.4, 25.4, 23.0, 22.3, 22.1, 22.0, 19.8, 18.1, 17.9]  # the nine, seconds measured side by side
+    longest_first = sorted(range(9), key=lambda i: -costs[i])
+    assert _finish(costs, longest_first, 2) == pytest.approx(107.7)
+    order = workers.dispatch_order(costs, 2)
+    assert sorted(order) == list(range(9))
+    assert _finish(costs, order, 2) == pytest.approx(99.9)  # 4 jobs against 5: 98.1 and 99.9
+    assert _finish(costs, workers.dispatch_order(costs, 3), 3) < _finish(costs, longest_first, 3)
+
+
+def test_dispatch_order_out_of_budget_is_still_every_job_once_no_worse_than_longest_first():
+    costs = [float(c) for c in range(1, 30)]
+    order = workers.dispatch_order(costs, 4, budget=50)
+    assert sorted(order) == list(range(29))
+    assert _finish(costs, order, 4) <= _finish(costs, sorted(range(29), key=lambda i: -costs[i]), 4)
+    assert workers.dispatch_order([], 2) == [] and workers.dispatch_order([5.0], 2) == [0]

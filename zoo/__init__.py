@@ -4,7 +4,7 @@ The library, each module one concern; a module imports only those above it in th
 (tests/test_architecture.py checks it):
     paths, atomic, hardware   where things are; atomic writes; device, fast precision, denormal mode
     model, noise              the AutoEncoder module and its parameter count; white noise for a batch
-    idx, mnist_offline, data  MNIST as tensors (torchvision, or the hash-checked offline copy)
+    idx, mnist_offline, data  MNIST as tensors (torchvision's download, or the hash-checked offline copy)
     config                    TrainConfig: the settings the engine and the variants both import
     metrics                   reconstruction error, codes, decoding, sparsity, the PCA baseline
     engine                    the one training loop; trains any Trainable (name, loss, end-of-epoch hook)

@@ -12,7 +12,8 @@ written atomically when it finishes, so a run that is killed resumes where it st
 On a CPU the models train side by side, one worker process per core with one thread each: the
 zoo's matrix products are small, and two one-thread trainings on two cores get 1.6x the work done
 of one two-thread training (docs/BENCHMARKS.md). A model as big as the paper's deep one trains
-first, alone with every core (`phases`). On a GPU they train one after another.
+first, alone with every core (`phases`); the rest are shared out by their expected times (`estimated_seconds`,
+`zoo.workers.dispatch_order`). On a GPU they train one after another.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import concurrent.futures
 import dataclasses
 import functools
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -38,7 +40,7 @@ from zoo.model import parameter_count
 from zoo.shipped import LATENT_DIMS
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
-from zoo.workers import ALONE_FROM, epoch_done, plan, side_by_side
+from zoo.workers import ALONE_FROM, dispatch_order, epoch_done, plan, side_by_side
 from zoo.workers import state as worker_state
 
 QUICK_DIR = Path("weights-quick")  # beside where it runs: a smoke run never touches the shipped zoo
@@ -116,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.precision == "bfloat16" and resolve_precision("auto", device) != "bfloat16":
             print(f"warning: this {device.type.upper()} has no native bfloat16; its emulation is slow "
                   "(11x float32 on AVX2 kernels)", file=sys.stderr)
+    if not trains_here(schedule):  # the workers hold every core: this process's threads would only wait for one
+        torch.set_num_threads(1)
     # MNIST and the PCA baseline load beside the workers' start-up: it waits on files and one core.
     with concurrent.futures.ThreadPoolExecutor(1) as background:
         mnist = background.submit(_load_mnist)
@@ -162,6 +166,11 @@ def describe(phases: list[Phase]) -> str:
         f"{len(jobs)} models {workers} at a time, {threads} thread(s) each" for jobs, workers, threads in phases)
 
 
+def trains_here(phases: list[Phase]) -> bool:
+    """True when the models train in this process (every phase one worker), not in worker processes."""
+    return all(workers == 1 for _, workers, _ in phases)
+
+
 def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, torch.Tensor]], weights_dir: Path,
                  device: torch.device, *, progress: bool, command: str):
     """Train and save each job's model, phase by phase; yield each card as its model is written.
@@ -171,7 +180,7 @@ def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, to
     Otherwise worker processes load their own, and one progress bar counts every model's epochs.
     """
     jobs = [job for phase_jobs, _, _ in phases for job in phase_jobs]
-    if all(workers == 1 for _, workers, _ in phases):
+    if trains_here(phases):
         train_x, test_x = mnist() if jobs else (None, None)
         for i, (variant, d, config) in enumerate(jobs, 1):
             print(f"[{i}/{len(jobs)}] training {variant.name} d={d} for {config.epochs} epochs", file=sys.stderr)
@@ -181,8 +190,9 @@ def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, to
     with tqdm(total=sum(config.epochs for _, _, config in jobs), unit="epoch", disable=not progress,
               desc=f"{len(jobs)} models", file=sys.stderr) as bar:
         for phase_jobs, workers, threads in phases:
-            # Longest first, so that no worker is left with a long job at the end while the others wait.
-            phase_jobs = sorted(phase_jobs, key=lambda job: (job[2].epochs, job[1]), reverse=True)
+            # Split so that no worker is left with a long job at the end while the others wait.
+            costs = estimated_seconds(phase_jobs, [weights_dir, paths.default_weights_dir()])
+            phase_jobs = [phase_jobs[i] for i in dispatch_order(costs, workers)]
             task = functools.partial(_train_in_worker, weights_dir=weights_dir, device=str(device), command=command,
                                      workers=workers)
             for _, card in side_by_side(task, phase_jobs, workers=workers, threads=threads, setup=_mnist_state,
@@ -190,6 +200,25 @@ def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, to
                 tqdm.write(f"{card['variant']} d={card['latent_dim']}: test MSE {card['metrics']['test_mse']:.5f} "
                            f"({card['training_seconds']:.0f} s)", file=sys.stderr)
                 yield card
+
+
+def estimated_seconds(jobs: list[Job], weights_dirs: list[Path]) -> list[float]:
+    """Each job's training time in relative units, to share the work out: epochs x parameters x the seconds per
+    parameter-epoch of its variant's cards (pooled over d: one model's time is noisy), taken from the first of
+    `weights_dirs` that has any; of every card found where a variant has none."""
+    rates: dict[str, list[float]] = {}
+    for variant, d, _ in jobs:
+        for weights_dir in weights_dirs:
+            try:
+                card = checkpoint.read_card(checkpoint.paths(weights_dir, variant.name, d)[1])
+                rate = float(card["training_seconds"]) / int(card["epochs"]) / int(card["parameter_count"])
+            except (checkpoint.CheckpointError, KeyError, TypeError, ValueError, ZeroDivisionError):
+                continue
+            rates.setdefault(variant.name, []).append(rate)
+            break
+    every = [rate for found in rates.values() for rate in found] or [1.0]
+    return [config.epochs * parameter_count(variant.model_config(d)) *
+            statistics.mean(rates.get(variant.name, every)) for variant, d, config in jobs]
 
 
 def _mnist_state() -> dict:

@@ -45,6 +45,52 @@ def plan(models: int, device: torch.device | str = "cpu", jobs: int = 0) -> tupl
     return workers, max(1, cores() // workers)
 
 
+def dispatch_order(costs: list[float], workers: int, budget: int = 100_000) -> list[int]:
+    """The order to hand jobs of these costs to `workers` workers, each taking the next when it is free.
+
+    The jobs are split among the workers so that the busiest one has the least to do (an exhaustive search,
+    pruned, of at most `budget` steps, from the longest-first split), then listed by when each would start.
+    Nine models on two workers longest first left one training alone at the end for ~10 s of ~100 s.
+    """
+    order = sorted(range(len(costs)), key=lambda i: -costs[i])
+    best = _longest_first(costs, order, workers)
+    loads, worker_of, steps = [0.0] * workers, [0] * len(costs), 0
+
+    def place(k: int) -> None:
+        nonlocal best, steps
+        if k == len(order):
+            best = (max(loads), worker_of.copy())
+            return
+        job, tried = order[k], set()
+        for w in range(workers):
+            steps += 1
+            if steps > budget:
+                return
+            if loads[w] in tried or loads[w] + costs[job] >= best[0]:  # equal loads are the same choice
+                continue
+            tried.add(loads[w])
+            loads[w] += costs[job]
+            worker_of[job] = w
+            place(k + 1)
+            loads[w] -= costs[job]
+
+    place(0)
+    starts, clock = {}, [0.0] * workers
+    for job in order:  # each worker's share longest first
+        starts[job] = clock[best[1][job]]
+        clock[best[1][job]] += costs[job]
+    return sorted(order, key=lambda job: (starts[job], best[1][job]))
+
+
+def _longest_first(costs: list[float], order: list[int], workers: int) -> tuple[float, list[int]]:
+    """(the busiest worker's total, each job's worker) when each job in `order` goes to the least busy worker."""
+    loads, worker_of = [0.0] * workers, [0] * len(costs)
+    for job in order:
+        worker_of[job] = loads.index(min(loads))
+        loads[worker_of[job]] += costs[job]
+    return max(loads), worker_of
+
+
 def epoch_done(*_) -> None:
     """In a worker: count one finished epoch on the parent's progress bar (an engine `on_epoch` callback)."""
     state["epochs_done"].put(1)
