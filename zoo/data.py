@@ -7,7 +7,7 @@ Where the files come from, in order:
 Set `AE_ZOO_NO_DOWNLOAD=1` to skip step 2 on a machine known to be offline.
 
 Either way the verified files are then read by `zoo.idx` (torchvision's reader gives the same arrays,
-tests/test_idx.py checks it; importing it costs each training worker 1.7 s). Files are written
+tests/test_idx.py checks it; importing torchvision is slow, see zoo.idx). Files are written
 atomically under a file lock, so concurrent first loads neither race nor leave half a file.
 """
 

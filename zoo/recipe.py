@@ -52,7 +52,7 @@ def versions() -> dict[str, str]:
     import numpy
     import safetensors
 
-    # torchvision's installed version, without importing it (1.7 s in every training worker)
+    # torchvision's installed version, without importing it (slow: zoo.idx)
     return {"python": platform.python_version(), "torch": torch.__version__,
             "torchvision": importlib.metadata.version("torchvision"),
             "numpy": numpy.__version__, "safetensors": safetensors.__version__, "ae_zoo": __version__}

@@ -203,9 +203,12 @@ def train_models(phases: list[Phase], mnist: Callable[[], tuple[torch.Tensor, to
 
 
 def estimated_seconds(jobs: list[Job], weights_dirs: list[Path]) -> list[float]:
-    """Each job's training time in relative units, to share the work out: epochs x parameters x the seconds per
-    parameter-epoch of its variant's cards (pooled over d: one model's time is noisy), taken from the first of
-    `weights_dirs` that has any; of every card found where a variant has none."""
+    """Each job's training time in relative units, to share the work out: epochs x parameters x its variant's
+    mean seconds per parameter-epoch over that variant's cards (pooled over d: one model's time is noisy).
+
+    Each job's card is read from the first of `weights_dirs` that has it; a variant with no card takes the mean
+    over every card found, and with no card at all the time is epochs x parameters.
+    """
     rates: dict[str, list[float]] = {}
     for variant, d, _ in jobs:
         for weights_dir in weights_dirs:
