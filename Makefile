@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup demo test train report
+.PHONY: setup demo test check-report train report
 setup: $(VENV)/.installed
 
 # torch's Linux wheels bring their CUDA libraries: .venv takes about 6 GiB. Say so in one line
@@ -21,8 +21,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 demo: setup
 	$(PY) demo.py
 
+# The suite on every core (pytest-xdist), its slowest tests printed; the report's full regeneration
+# (several minutes alone) is `make check-report`, which CI runs after it (.ci/run).
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --durations=15 -m "not full_report"
+
+check-report: setup
+	$(PY) -m pytest -m full_report --durations=1
 
 train: setup
 	$(PY) train_all.py

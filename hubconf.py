@@ -10,17 +10,17 @@ from zoo.registry import get_model, model_id  # noqa: E402
 
 
 def plain(d: int = 32, pretrained: bool = True):
-    """Plain autoencoder (reconstruction loss only), d one of zoo.shipped.LATENT_DIMS."""
+    """Plain autoencoder (reconstruction loss only), d one of zoo.store.shipped.LATENT_DIMS."""
     return get_model(model_id("plain", d), pretrained=pretrained)
 
 
 def denoising(d: int = 32, pretrained: bool = True):
-    """Denoising autoencoder (white-noise inputs, clean targets), d one of zoo.shipped.LATENT_DIMS."""
+    """Denoising autoencoder (white-noise inputs, clean targets), d one of zoo.store.shipped.LATENT_DIMS."""
     return get_model(model_id("denoising", d), pretrained=pretrained)
 
 
 def sparse(d: int = 32, pretrained: bool = True):
-    """Sparse autoencoder (JumpReLU code, L1 on h, L2 on the decoder), d one of zoo.shipped.LATENT_DIMS."""
+    """Sparse autoencoder (JumpReLU code, L1 on h, L2 on the decoder), d one of zoo.store.shipped.LATENT_DIMS."""
     return get_model(model_id("sparse", d), pretrained=pretrained)
 
 

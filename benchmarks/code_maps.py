@@ -24,7 +24,10 @@ import time
 import numpy as np
 import torch
 
-from zoo import checkpoint, data, maps, paths, shipped
+from zoo import data
+from zoo.analysis import maps
+from zoo.store import checkpoint, shipped
+from zoo.system import paths
 
 
 def quality(weights_dir, test_x, labels) -> list[dict]:

@@ -293,9 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_floor is not None:
         floor_app().launch(server_name="127.0.0.1", server_port=args.serve_floor)
         return 0
-    from playwright.sync_api import sync_playwright
-
     from demo_load import settle
+    from playwright.sync_api import sync_playwright
 
     demo = serve([sys.executable, "demo.py", "--no-browser", "--port", str(args.port)], args.port)
     floor = serve([sys.executable, __file__, "--serve-floor", str(args.port + 1)], args.port + 1)

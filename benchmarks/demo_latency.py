@@ -22,12 +22,13 @@ import torch
 from PIL import Image
 
 from zoo import registry
-from zoo.comparison import compare
-from zoo.data import load_mnist
-from zoo.sketch import preprocess_sketch
+from zoo.analysis.comparison import compare
 from zoo.app.keys import ModelKey
 from zoo.app.reconstruct_api import view_html
 from zoo.app.zoo_tab import CANVAS
+from zoo.data import load_mnist
+from zoo.data.sketch import preprocess_sketch
+
 
 def sketches(count: int, seed: int = 0) -> list[np.ndarray]:
     x, _ = load_mnist("test")

@@ -36,11 +36,11 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
-from zoo.data import load_mnist
-from zoo.paths import checkout_root
-from zoo import shipped
 from zoo.app.pictures import as_canvas
 from zoo.app.zoo_tab import CANVAS
+from zoo.data import load_mnist
+from zoo.store import shipped
+from zoo.system.paths import checkout_root
 from zoo.variants import variant_names
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout

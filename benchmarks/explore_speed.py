@@ -51,7 +51,7 @@ def timed(function, runs: int) -> tuple[float, float]:
 
 
 def function_only(runs: int) -> list[tuple[str, float, float]]:
-    from zoo import explore
+    from zoo.analysis import explore
     from zoo.app.digits import MnistDigits
     from zoo.app.explore_tab import FROM_INPUT, MAP_VIEWS, Atlases, code_view, neighbourhood, walk_view
     from zoo.app.keys import ModelKey

@@ -4,7 +4,7 @@ of the sample a unit may fire on and still be revived). docs/TRAINING.md has the
     python benchmarks/rare_units_probe.py 64 0 bfloat16 '{"revive_below": 0.01}'
 
 Arguments: d, seed, precision, the variant's hyperparameters as JSON.
-Prints test MSE, zero share, dead units and rare units (firing on under 1% of the test digits, `zoo.units`).
+Prints test MSE, zero share, dead units and rare units (firing on under 1% of the test digits, `zoo.analysis.units`).
 """
 import dataclasses
 import json
@@ -14,9 +14,10 @@ import time
 
 import torch
 
-from zoo import metrics, units
+from zoo.analysis import units
 from zoo.data import load_mnist
-from zoo.engine import train
+from zoo.training import metrics
+from zoo.training.engine import train
 from zoo.variants.sparse import Sparse
 
 torch.set_num_threads(int(os.environ.get("T", torch.get_num_threads())))

@@ -6,7 +6,7 @@
 
 Each run is `python train_all.py --force --seed S --precision P` into its own directory (the shipped
 weights/ are never touched). A margin is the share of the goal's bound to spare: 3.0% means an MSE
-at 0.97x its bound, or a zero share at 1/0.97 of its floor. "room" needs zoo.shipped.ROOM's share
+at 0.97x its bound, or a zero share at 1/0.97 of its floor. "room" needs zoo.store.shipped.ROOM's share
 everywhere, and no dead unit at all. The last column is the smallest margin over the runs.
 """
 
@@ -20,11 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from zoo import metrics, registry, train_all
+from zoo import registry, train_all
 from zoo.data import load_mnist
-from zoo.hardware import fast_bfloat16, resolve_device
-from zoo import shipped
-from zoo.shipped import ROOM, goals
+from zoo.store import shipped
+from zoo.store.shipped import ROOM, goals
+from zoo.system.hardware import fast_bfloat16, resolve_device
+from zoo.training import metrics
 
 SHORT = {"float32": "f32", "bfloat16": "bf16"}
 

@@ -11,10 +11,10 @@ import sys
 
 import torch
 
-from zoo import metrics
-from zoo.config import TrainConfig
 from zoo.data import load_mnist
-from zoo.engine import train
+from zoo.training import metrics
+from zoo.training.config import TrainConfig
+from zoo.training.engine import train
 from zoo.variants import get_variant
 
 torch.set_num_threads(int(os.environ.get("T", torch.get_num_threads())))

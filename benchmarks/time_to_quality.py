@@ -17,7 +17,13 @@ import argparse
 from pathlib import Path
 
 from zoo import registry
-from zoo.shipped import DENOISING_MAX_TIMES_PLAIN_CLEAN, LATENT_DIMS, PLAIN_MAX_MSE, SPARSE_MAX_MSE, SPARSE_MIN_ZEROS
+from zoo.store.shipped import (
+    DENOISING_MAX_TIMES_PLAIN_CLEAN,
+    LATENT_DIMS,
+    PLAIN_MAX_MSE,
+    SPARSE_MAX_MSE,
+    SPARSE_MIN_ZEROS,
+)
 
 MSE_GOAL = {**{("plain", d): mse for d, mse in PLAIN_MAX_MSE.items()},
             **{("sparse", d): mse for d, mse in SPARSE_MAX_MSE.items()}}

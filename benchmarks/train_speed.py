@@ -3,7 +3,7 @@
     python benchmarks/train_speed.py [--epochs 2] [--rounds 3]
 
 (a) typical: torchvision's MNIST Dataset with ToTensor (one image converted per item), a DataLoader
-    with batch 64, shuffled, num_workers=0, float32; (b) the same with num_workers=2; (c) zoo.engine.train
+    with batch 64, shuffled, num_workers=0, float32; (b) the same with num_workers=2; (c) zoo.training.engine.train
     at batch 64 in float32 and at its defaults (batch and precision), one model using every core; (d) the
     engine's defaults as `python train_all.py` runs them on a CPU: one model per core side by side, one
     thread each (its s/epoch is the wall time per model-epoch: wall / (models x epochs), the test pass
@@ -30,15 +30,15 @@ import statistics
 import time
 
 import torch
+from peaks import describe, matmul_peaks
 from torch.utils.data import DataLoader
 
-from peaks import describe, matmul_peaks
-from zoo import metrics
 from zoo.data import default_root, ensure_mnist, load_mnist
-from zoo.engine import train
-from zoo.hardware import resolve_device
 from zoo.model import parameter_count
-from zoo import shipped
+from zoo.store import shipped
+from zoo.system.hardware import resolve_device
+from zoo.training import metrics
+from zoo.training.engine import train
 from zoo.variants import get_variant
 from zoo.variants.base import mse_loss
 
@@ -77,7 +77,7 @@ def typical_loop(epochs: int, num_workers: int, device: torch.device, test_x: to
 
 def engine_loop(epochs: int, batch_size: int | None, device: torch.device, train_x, test_x, fused_adam: bool = True,
                 precision: str | None = None):
-    """zoo.engine.train on plain d=32; None keeps the default batch size or precision."""
+    """zoo.training.engine.train on plain d=32; None keeps the default batch size or precision."""
     variant = get_variant("plain")
     model = variant.build(LATENT_DIM, seed=0)
     default = variant.default_train_config

@@ -17,10 +17,11 @@ from __future__ import annotations
 import sys
 
 import torch
-
 from peaks import describe, matmul_peaks
-from zoo import checkpoint, paths, shipped
+
 from zoo.model import parameter_count
+from zoo.store import checkpoint, shipped
+from zoo.system import paths
 from zoo.variants import get_variant
 
 TRAIN_IMAGES, TEST_IMAGES = 60000, 10000

@@ -12,12 +12,18 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import torch
 
 from zoo.data import load_mnist
 from zoo.lab import experiments
-from zoo.paths import checkout_root
+from zoo.system.paths import checkout_root
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
+
+# Under pytest-xdist each worker gets its share of the cores: two workers with two OpenMP threads each on two
+# cores wait on each other.
+if os.environ.get("PYTEST_XDIST_WORKER_COUNT"):
+    torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
 
 
 @pytest.fixture(scope="session")

@@ -5,14 +5,17 @@ import re
 import numpy as np
 import pytest
 import torch
+from browsing import open_demo, stroke
 
 import registry
-from browsing import open_demo, stroke
-from zoo import checkpoint, maps, metrics, paths
+from zoo.analysis import maps
 from zoo.app.digits import MnistDigits
 from zoo.app.explore_tab import FROM_INPUT, Atlases, code_view, input_from, walk_view
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels
+from zoo.store import checkpoint
+from zoo.system import paths
+from zoo.training import metrics
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from starlette.testclient import TestClient
 from torch import nn
 
 import registry
-from zoo import checkpoint, paths
 from zoo.app.keys import ModelKey
-from zoo.app.page_models import (STATIC_DIR, DemoModels, Served, load_models, page_head, program, routes,
-                                 static_url)
+from zoo.app.page_models import STATIC_DIR, DemoModels, Served, load_models, page_head, program, routes, static_url
+from zoo.store import checkpoint
+from zoo.system import paths
 from zoo.variants import get_variant
 
 

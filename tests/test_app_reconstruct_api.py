@@ -12,13 +12,13 @@ from gradio.utils import get_upload_folder as gradio_upload_folder
 from PIL import Image
 
 import registry
+from zoo.analysis.comparison import as_pixels, compare
 from zoo.app.checks import MAX_SEED, MAX_SIDE
 from zoo.app.keys import ModelKey
 from zoo.app.pictures import as_canvas
 from zoo.app.reconstruct_api import reconstruct_outputs, selection
 from zoo.app.zoo_tab import CANVAS
-from zoo.comparison import as_pixels, compare
-from zoo.sketch import EMPTY, preprocess_sketch
+from zoo.data.sketch import EMPTY, preprocess_sketch
 
 KEYS = [ModelKey("plain", 16), ModelKey("plain", 32), ModelKey("sparse", 16), ModelKey("plain", 8, user=True)]
 

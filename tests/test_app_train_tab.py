@@ -4,9 +4,9 @@ import json
 import re
 
 import pytest
+from browsing import open_demo
 
 import registry
-from browsing import open_demo
 from zoo.variants import get_variant
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import registry
-from zoo import units
+from zoo.analysis import units
 from zoo.app import unit_dashboard
 from zoo.app.keys import ModelKey
 

@@ -7,16 +7,16 @@ import re
 import numpy as np
 import pytest
 import torch
+from browsing import BENCH, SEVEN, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
 from PIL import Image
 
 import registry
-from browsing import BENCH, SEVEN, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
+from zoo.analysis.comparison import add_seeded_noise, as_pixels, compare, seed_noise
+from zoo.app.checks import answered
 from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
-from zoo.app.checks import answered
 from zoo.app.zoo_tab import noise_for, pick_digit, server_reconstructions
-from zoo.comparison import add_seeded_noise, as_pixels, compare, seed_noise
-from zoo.sketch import EMPTY, preprocess_sketch
+from zoo.data.sketch import EMPTY, preprocess_sketch
 
 CAPTION = re.compile(r"(\w+(?: \(yours\))?) d=(\d+) · MSE (\d\.\d{4})")
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-
 from browsing import open_demo
-from zoo.paths import checkout_root
+
+from zoo.system.paths import checkout_root
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from zoo import explore
+from zoo.analysis import explore
 from zoo.lab import figures, measures, tables
 
 

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from zoo import registry, shipped
-from zoo.lab.literature import PUBLISHED
+from zoo import registry
 from zoo.lab import report
-from zoo.paths import checkout_root
-from zoo.seeds import TOLERANCE_SE, differences
+from zoo.lab.literature import PUBLISHED
+from zoo.lab.seeds import TOLERANCE_SE, differences
+from zoo.store import shipped
+from zoo.system.paths import checkout_root
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 SECTIONS = ["## 1. Which d reconstructs best", "## 2. The decoder's weights as 28x28 images",
@@ -92,9 +93,18 @@ def test_a_mean_over_seeds_may_move_within_its_spread_and_no_further():
 
 
 @pytest.mark.slow
+def test_a_quick_run_writes_every_section_and_figure(tmp_path):
+    """The report's code end to end on tiny extra models (quick_config): every section, figure and named function."""
+    models, cards = registry.load_zoo()
+    text = report.build_report(models, cards, tmp_path, report.quick_config())
+    assert text == (tmp_path / "REPORT.md").read_text() == _check_written(tmp_path)
+    assert "mean ± sd" in text and not list(tmp_path.rglob("*.tmp"))
+
+
+@pytest.mark.full_report
 def test_the_committed_report_is_what_the_command_writes(tmp_path):
-    """One run of the command (the suite's longest test; a --quick run of the same code beside it cost ~50 s more):
-    every section and figure written, files atomically, a figure of an older layout removed, and the numbers."""
+    """One run of the command (`make check-report`, run by CI after `make test`): every section and figure
+    written, files atomically, a figure of an older layout removed, and the numbers."""
     assert COMMITTED.exists(), "docs/REPORT.md is missing: run python -m zoo.report"
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "from_an_old_layout.png").write_bytes(b"stale")

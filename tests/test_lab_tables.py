@@ -2,9 +2,9 @@
 
 import pytest
 
-from zoo import metrics
 from zoo.lab import measures, tables
 from zoo.model import ModelConfig
+from zoo.training import metrics
 from zoo.variants import get_variant
 
 

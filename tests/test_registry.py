@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from test_store_checkpoint import _save  # an untrained model saved with a minimal card
 
-from zoo import checkpoint, registry
-from zoo.paths import checkout_root, default_weights_dir
-from zoo.sketch import preprocess_sketch
-
-from test_checkpoint import _save  # an untrained model saved with a minimal card
+from zoo import registry
+from zoo.data.sketch import preprocess_sketch
+from zoo.store import checkpoint
+from zoo.system.paths import checkout_root, default_weights_dir
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
@@ -111,7 +111,7 @@ def test_the_wheel_holds_only_the_package_and_its_zoo_loads_from_anywhere(tmp_pa
     subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    probe = ("import sys, zoo; from zoo import registry, metrics; from zoo.data import load_mnist; "
+    probe = ("import sys, zoo; from zoo import registry; from zoo.training import metrics; from zoo.data import load_mnist; "
              "from zoo.app.page_models import read_static; assert 'AEZoo' in read_static('engine.js'); "
              "m = registry.get_model('sparse-d32'); x, _ = load_mnist('test'); "
              "print(zoo.__file__); print(len(registry.list_models())); "

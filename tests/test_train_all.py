@@ -10,11 +10,11 @@ import torch
 
 import registry
 from zoo import train_all
-from zoo.paths import checkout_root
-from zoo.config import TrainConfig
 from zoo.model import parameter_count
+from zoo.system.paths import checkout_root
+from zoo.training.config import TrainConfig
+from zoo.training.workers import ALONE_FROM, cores, plan
 from zoo.variants import get_variant
-from zoo.workers import ALONE_FROM, cores, plan
 
 ROOT = checkout_root()  # the tests and benchmarks run from a checkout
 
@@ -149,7 +149,7 @@ def test_estimated_seconds_pool_each_variants_cards_and_fall_back_to_the_others(
 
 def test_workers_neither_import_torchvision_nor_need_it_for_data_and_cards():
     # Importing torchvision costs each training worker ~1.7 s; it is needed only to download MNIST.
-    probe = ("import sys, zoo.train_all, zoo.recipe; from zoo.data import load_mnist; load_mnist('test'); "
-             "v = zoo.recipe.versions(); print('torchvision' in sys.modules, bool(v['torchvision']))")
+    probe = ("import sys, zoo.train_all, zoo.store.recipe; from zoo.data import load_mnist; load_mnist('test'); "
+             "v = zoo.store.recipe.versions(); print('torchvision' in sys.modules, bool(v['torchvision']))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]

@@ -3,7 +3,6 @@ import dataclasses
 import pytest
 import torch
 
-
 from zoo.variants import VARIANTS, get_variant, register, variant_names
 from zoo.variants.base import Variant
 

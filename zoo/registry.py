@@ -30,11 +30,11 @@ from pathlib import Path
 
 import torch
 
-from zoo import checkpoint, modelcard, paths
-
+from zoo.data.sketch import preprocess_sketch as preprocess
 from zoo.model import AutoEncoder
-from zoo.shipped import LATENT_DIMS
-from zoo.sketch import preprocess_sketch as preprocess
+from zoo.store import checkpoint, modelcard
+from zoo.store.shipped import LATENT_DIMS
+from zoo.system import paths
 from zoo.variants import get_variant, variant_names
 
 __all__ = ["get", "card", "available", "variants", "UnknownModelError", "LATENT_DIMS",

@@ -2,7 +2,7 @@
 
 `python train_all.py` in a checkout, `ae-zoo-train` after an install:
 
-    python train_all.py                       # the whole zoo: every variant at its d's (zoo.shipped.models())
+    python train_all.py                       # the whole zoo: every variant at its d's (zoo.store.shipped.models())
     python train_all.py --variants sparse --d 32 --force
     python train_all.py --quick               # a smoke run: 1 epoch, written to weights-quick/
 
@@ -13,7 +13,7 @@ On a CPU the models train side by side, one worker process per core with one thr
 zoo's matrix products are small, and two one-thread trainings on two cores get 1.6x the work done
 of one two-thread training (docs/BENCHMARKS.md). A model as big as the paper's deep one trains
 first, alone with every core (`phases`); the rest are shared out by their expected times (`estimated_seconds`,
-`zoo.workers.dispatch_order`). On a GPU they train one after another.
+`zoo.training.workers.dispatch_order`). On a GPU they train one after another.
 """
 
 from __future__ import annotations
@@ -31,17 +31,19 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from zoo import checkpoint, metrics, paths, recipe, shipped
-from zoo.config import PRECISIONS, TrainConfig
 from zoo.data import load_mnist
-from zoo.engine import NonFiniteLossError
-from zoo.hardware import resolve_device, resolve_precision
 from zoo.model import parameter_count
-from zoo.shipped import LATENT_DIMS
+from zoo.store import checkpoint, recipe, shipped
+from zoo.store.shipped import LATENT_DIMS
+from zoo.system import paths
+from zoo.system.hardware import resolve_device, resolve_precision
+from zoo.training import metrics
+from zoo.training.config import PRECISIONS, TrainConfig
+from zoo.training.engine import NonFiniteLossError
+from zoo.training.workers import ALONE_FROM, dispatch_order, epoch_done, plan, side_by_side
+from zoo.training.workers import state as worker_state
 from zoo.variants import get_variant, variant_names
 from zoo.variants.base import Variant
-from zoo.workers import ALONE_FROM, dispatch_order, epoch_done, plan, side_by_side
-from zoo.workers import state as worker_state
 
 QUICK_DIR = Path("weights-quick")  # beside where it runs: a smoke run never touches the shipped zoo
 
@@ -86,12 +88,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def format_table(rows: list[dict]) -> str:
     """The summary as a fixed-width table."""
-    header = f"{'variant':<10} {'d':>3} {'test MSE':>9} {'PCA MSE':>9} {'MSE@0.5':>9} {'zeros':>6} {'dead':>4} {'time s':>7}  status"
+    header = f"{'variant':<10} {'d':>3} {'test MSE':>9} {'PCA MSE':>9} {f'MSE@{metrics.NOISY_AMPLITUDE:g}':>9} {'zeros':>6} {'dead':>4} {'time s':>7}  status"
     lines = [header, "-" * len(header)]
     for r in rows:
         m = r["metrics"]
         lines.append(f"{r['variant']:<10} {r['latent_dim']:>3} {m['test_mse']:>9.5f} {r['pca_mse']:>9.5f} "
-                     f"{m['noisy_test_mse']['0.5']:>9.5f} {m['zero_fraction']:>6.1%} {m['dead_units']:>4} "
+                     f"{m['noisy_test_mse'][metrics.noise_key(metrics.NOISY_AMPLITUDE)]:>9.5f} {m['zero_fraction']:>6.1%} {m['dead_units']:>4} "
                      f"{r['training_seconds']:>7.1f}  {r['status']}")
     return "\n".join(lines)
 
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(rows))
     print(f"{len(rows)} models in {args.weights_dir} ({time.perf_counter() - start:.0f} s)")
     if todo:  # a map is tied to its weights: Explore would fit it on first use (~25 s a model)
-        print(f"the retrained models' maps are stale: python -m zoo.maps --weights-dir {args.weights_dir}")
+        print(f"the retrained models' maps are stale: python -m zoo.analysis.maps --weights-dir {args.weights_dir}")
     return 0
 
 
@@ -153,7 +155,7 @@ Phase = tuple[list[Job], int, int]  # (jobs, worker processes, threads each)
 
 def phases(todo: list[Job], device: torch.device, jobs: int = 0) -> list[Phase]:
     """How to train `todo`: models of ALONE_FROM parameters or more first, one at a time with every core;
-    then the rest side by side (`zoo.workers.plan`; `jobs` as --jobs)."""
+    then the rest side by side (`zoo.training.workers.plan`; `jobs` as --jobs)."""
     alone = [job for job in todo if parameter_count(job[0].model_config(job[1])) >= ALONE_FROM]
     rest = [job for job in todo if job not in alone]
     return ([(alone, *plan(1, device, 1))] if alone else []) + ([(rest, *plan(len(rest), device, jobs))] if rest else [])

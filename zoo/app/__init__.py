@@ -6,6 +6,7 @@
     pictures         28x28 PNGs inside the HTML, for what the server draws
     page_models      the models as the page runs them: programs, weights served by sha256, the page's list
     zoo_tab          draw and watch: the page's canvas, every model run in the page as the pen moves
+    batching         calls that arrive together share one pass of each model
     reconstruct_api  /reconstruct: the Zoo tab's view for programs
     unit_dashboard   one unit of a code: its numbers (/unit) and its dashboard as HTML
     explore_tab      inside the codes: edit, walk (decoded in the page), map (t-SNE or PCA), units; /decode,

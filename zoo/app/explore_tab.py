@@ -1,6 +1,6 @@
 """The Explore tab and its API: edit a code, walk between two digits, find a drawing's neighbours on a map.
 
-The computation is `zoo.explore`. The page decodes by itself (static/code_editor.js, walk_strips.js on
+The computation is `zoo.analysis.explore`. The page decodes by itself (static/code_editor.js, walk_strips.js on
 engine.js): moving a unit's slider, "only this unit on", Reset and the interpolation strips ask
 nothing of the server. The server sends what needs the 10,000 test codes: each unit's range, the map
 and the neighbours. Every test code is computed once per model (`Atlases`), in the background after
@@ -17,12 +17,13 @@ import gradio as gr
 import numpy as np
 import torch
 
-from zoo import explore, maps, paths, units
+from zoo.analysis import explore, maps, units
 from zoo.app import checks, unit_dashboard
 from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels, read_static, static_url
 from zoo.app.pictures import digit_html
+from zoo.system import paths
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip through the API
 STRIP_STEPS = (5, 11, 7)  # the strips' steps slider in the page: least, most, at first
@@ -41,13 +42,13 @@ class MapView:
     axes: tuple[str, str]
 
 
-# t-SNE first (it keeps each digit's codes together: zoo.maps), PCA as it was.
+# t-SNE first (it keeps each digit's codes together: zoo.analysis.maps), PCA as it was.
 MAP_VIEWS = {"tsne": MapView("t-SNE", "t-SNE (openTSNE): codes near in d dimensions stay near", ("t-SNE 1", "t-SNE 2")),
              "pca": MapView("PCA", "PCA: the codes' top two principal components", explore.PCA_AXES)}
 
 
 class Atlases:
-    """Per model: a `CodeAtlas`, its t-SNE map (`zoo.maps`), its units (`zoo.units`) and the maps drawn.
+    """Per model: a `CodeAtlas`, its t-SNE map (`zoo.analysis.maps`), its units (`zoo.analysis.units`) and the maps drawn.
 
     Built in the background after the test digits load (the default model first), or on first use.
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from zoo import paths
+from zoo.system import paths
 
 FIGURE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)]+)\)$", re.MULTILINE)
 

@@ -19,9 +19,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from torch import nn
 
-from zoo import checkpoint, paths, registry
+from zoo import registry
 from zoo.app.keys import ModelKey
 from zoo.model import INPUT_DIM, AutoEncoder, JumpReLU
+from zoo.store import checkpoint
+from zoo.system import paths
 
 MODELS_ROUTE = "zoo/models.json"  # the page's list of models (`DemoModels.manifest`)
 WEIGHTS_ROUTE = "zoo/weights"  # the page fetches zoo/weights/<sha256>.safetensors

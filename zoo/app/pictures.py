@@ -14,7 +14,7 @@ import zlib
 import numpy as np
 import torch
 
-from zoo.comparison import as_pixels
+from zoo.analysis.comparison import as_pixels
 from zoo.model import IMAGE_SIZE
 
 

@@ -21,14 +21,14 @@ import torch
 from gradio.utils import get_upload_folder
 from PIL import Image
 
+from zoo.analysis.comparison import Comparison, as_pixels, compare_many
 from zoo.app.batching import Batched
 from zoo.app.checks import bad_setting, check_image, refuse
 from zoo.app.keys import ModelKey
 from zoo.app.pictures import picture_html
 from zoo.app.zoo_tab import CODE_COLOURS
-from zoo.comparison import Comparison, as_pixels, compare_many
+from zoo.data.sketch import SketchError, preprocess_sketch
 from zoo.model import AutoEncoder
-from zoo.sketch import SketchError, preprocess_sketch
 
 CODES_SIZE = (760, 170)  # the code chart's drawing area (SVG units; the page scales it to its column)
 CALLERS_AT_ONCE = 64  # /reconstruct calls in progress together; those that wait for the models share one pass

@@ -1,6 +1,6 @@
 """The demo's Train tab: train an autoencoder live, watch it learn, keep it beside the shipped zoo.
 
-The computation is `zoo.live`. One training runs at a time per server (others wait in Gradio's
+The computation is `zoo.analysis.live`. One training runs at a time per server (others wait in Gradio's
 queue, which shows them their place); a job is capped in epochs and wall time (`live.LIMITS`);
 Stop ends it before the next step, keeping the last finished epoch. A kept model is written to the
 user zoo (`paths.user_weights_dir()`), joins the other tabs' pickers as "<variant> (yours)", and
@@ -21,13 +21,16 @@ import torch
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from zoo import checkpoint, live, paths
+from zoo.analysis import live
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels
 from zoo.app.pictures import digit_html
+from zoo.store import checkpoint
+from zoo.system import paths
+from zoo.training import metrics
 from zoo.variants import get_variant, variant_names
 
-CURVES = ("train loss", "test MSE", "MSE at noise 0.5")
+CURVES = ("train loss", "test MSE", f"MSE at noise {metrics.NOISY_AMPLITUDE:g}")
 
 
 @dataclass
@@ -62,7 +65,7 @@ def reconstructions_html(originals: torch.Tensor, reconstructions: torch.Tensor)
 
 
 def curves_html(snapshots: list[live.Snapshot], sparse: bool = False) -> str:
-    """Train loss, test MSE and MSE at noise 0.5 per epoch, on a log scale, as an inline PNG; for a code
+    """Train loss, test MSE and MSE at noise (metrics.NOISY_AMPLITUDE) per epoch, on a log scale, as an inline PNG; for a code
     that can be exactly zero (`sparse`), also the share of zero entries on a second axis."""
     fig = Figure(figsize=(5.2, 3.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()
@@ -90,7 +93,7 @@ def curves_html(snapshots: list[live.Snapshot], sparse: bool = False) -> str:
 
 def status_line(s: live.Snapshot, variant: str, d: int, sparse: bool) -> str:
     line = (f"**{html.escape(variant)} d={d}: epoch {s.epoch} of {s.epochs}** ({s.seconds:.0f} s). Train loss "
-            f"{s.train_loss:.5f}, test MSE {s.test_mse:.5f}, MSE at noise 0.5 {s.noisy_mse:.5f}")
+            f"{s.train_loss:.5f}, test MSE {s.test_mse:.5f}, MSE at noise {metrics.NOISY_AMPLITUDE:g} {s.noisy_mse:.5f}")
     if sparse:
         line += f"; {s.zero_fraction:.1%} of code entries exactly zero, {s.dead_units} dead units"
     return line + f" (noise and sparsity on the first {live.PROBE_IMAGES:,} test images)."
@@ -178,7 +181,7 @@ def build_train_tab(models: DemoModels, digits, pickers: Pickers, trainings: Tra
                    reconstructions_html(shown, snap.reconstructions), units_html(snap.units, d), "")
         if job.error:
             raise gr.Error(job.error, print_exception=False)
-        ending = {None: "finished", "you": "stopped by you", "the time limit": "stopped by the time limit"}[job.stopped_by]
+        ending = job.stopped_by.phrase if job.stopped_by else "finished"
         last = (status_line(seen[-1], spec.name, d, zeros)
                 if seen else f"**{spec.name} d={d}**: no epoch finished.")
         yield (last + f" **Training {ending}** after {len(seen)} epoch(s), {job.seconds:.0f} s"

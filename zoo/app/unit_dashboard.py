@@ -1,4 +1,4 @@
-"""A dashboard for each unit of a model's code (Explore's "Units" and the API's /unit), from `zoo.units`.
+"""A dashboard for each unit of a model's code (Explore's "Units" and the API's /unit), from `zoo.analysis.units`.
 
 `dashboard` is the numbers, as the API returns them; `dashboard_html` the same drawn for the page:
 what the unit draws, the test digits that drive it most and some near its median, its firing rate and
@@ -12,7 +12,7 @@ import html
 import numpy as np
 import torch
 
-from zoo import units
+from zoo.analysis import units
 from zoo.app.keys import ModelKey
 from zoo.app.pictures import digit_html, picture_html
 from zoo.model import IMAGE_SIZE

@@ -1,7 +1,7 @@
 """The Zoo tab: draw on a canvas of the page's own, and every selected model reconstructs it as the pen moves.
 
 The page runs the models itself (static/engine.js, static/zoo_bench.js): it reads the canvas, makes it
-look like MNIST as `zoo.sketch.preprocess_sketch` does, adds the seed's noise and runs each model, with
+look like MNIST as `zoo.data.sketch.preprocess_sketch` does, adds the seed's noise and runs each model, with
 no request while drawing, undoing, clearing or moving the noise slider. The server answers what the
 page cannot make itself: a seed's noise (`noise_for`), a random test digit (`pick_digit`), and the
 models the page cannot run (`server_reconstructions`). The component's value is the input the models see, which
@@ -13,11 +13,11 @@ from __future__ import annotations
 import gradio as gr
 import numpy as np
 
-from zoo import sketch
+from zoo.analysis.comparison import compare, seed_noise
 from zoo.app.checks import MAX_SEED, answered, bad_setting, image, model_by_id, refuse
 from zoo.app.digits import MnistDigits
 from zoo.app.page_models import DemoModels, read_static, static_url
-from zoo.comparison import compare, seed_noise
+from zoo.data import sketch
 from zoo.model import IMAGE_SIZE
 
 CANVAS = 400  # the canvas's side in its own pixels; the brush is scaled to give MNIST-like strokes
@@ -29,7 +29,7 @@ CODE_COLOURS = (("#4c78a8", "blue"), ("#f58518", "orange"), ("#e45756", "red"), 
 
 
 def sketch_settings() -> dict:
-    """zoo.sketch's constants and messages, for the page's copy of preprocess_sketch (engine.js)."""
+    """zoo.data.sketch's constants and messages, for the page's copy of preprocess_sketch (engine.js)."""
     return {"field": IMAGE_SIZE, "box": sketch.BOX, "ink_threshold": sketch.INK_THRESHOLD,
             "crop_threshold": sketch.CROP_THRESHOLD, "luma": list(sketch.LUMA), "empty": sketch.EMPTY, "dot": sketch.DOT}
 

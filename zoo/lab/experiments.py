@@ -1,5 +1,5 @@
 """The small models the lab trains itself, outside the zoo (nothing is written to weights/): the course's
-single-layer model and the sparse trade-off, trained side by side (zoo.workers)."""
+single-layer model and the sparse trade-off, trained side by side (zoo.training.workers)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import dataclasses
 import numpy as np
 import torch
 
-from zoo import metrics, workers
-from zoo.config import TrainConfig
-from zoo.engine import train
 from zoo.model import AutoEncoder
+from zoo.training import metrics, workers
+from zoo.training.config import TrainConfig
+from zoo.training.engine import train
 from zoo.variants import get_variant
 
 # The key under which the report files the course's single-layer model (784 -> d -> 784, plain loss).
@@ -108,3 +108,8 @@ def sparse_tradeoff(train_x: torch.Tensor, test_x: torch.Tensor, l1_weights, *, 
     """The trade-off's models (`tradeoff_jobs`) trained side by side: MSE and sparsity per l1_weight."""
     jobs = tradeoff_jobs(l1_weights, latent_dim=latent_dim, epochs=epochs, seed=seed, **hyperparameters)
     return tradeoff_rows(train_extra_models(jobs, train_x, test_x, progress=progress), jobs, test_x)
+
+
+def course_jobs(latent_dims, *, epochs: int, seed: int = 0) -> dict[int, ExtraModel]:
+    """The course's single-layer model (784 -> d -> 784, plain) for each d."""
+    return {d: ExtraModel("plain", d, epochs, seed, (("hidden_dims", ()),)) for d in sorted(latent_dims)}

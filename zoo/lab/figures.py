@@ -7,11 +7,11 @@ import torch
 from matplotlib.figure import Figure
 from torchvision.utils import make_grid
 
-from zoo import metrics
 from zoo.lab.experiments import COURSE
 from zoo.lab.tables import DENOISING_AMPLITUDES
 from zoo.model import IMAGE_SIZE, INPUT_DIM, AutoEncoder
 from zoo.registry import model_label
+from zoo.training import metrics
 from zoo.variants import get_variant
 
 Models = dict[tuple[str, int], AutoEncoder]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo import metrics
 from zoo.lab.measures import labelled_subset
 from zoo.model import AutoEncoder
 from zoo.registry import model_label
+from zoo.training import metrics
 
 Models = dict[tuple[str, int], AutoEncoder]
 L2_GRID = (1e-4, 1e-3, 1e-2)  # the classifier's L2 weights tried, one chosen on a validation split
@@ -64,19 +64,21 @@ def probe_table(models: Models, train_x: torch.Tensor, train_y: torch.Tensor, te
     """Accuracy of a linear classifier on raw pixels, on PCA codes and on each model's h.
 
     With all 60,000 training labels and with only `per_class` labels per class; the features of
-    every model come from training without labels, so the few-label column is where h can help.
+    every model come from training without labels, so the few-label column is where h can help. A row's
+    "model" is the zoo model's (variant, d) key, None for raw pixels and PCA.
     """
     few = labelled_subset(train_y, per_class, seed)
-    feature_sets = {"raw pixels": (train_x, test_x)}
+    # name -> (the zoo model's key or None for pixels and PCA, training features, test features)
+    feature_sets = {"raw pixels": (None, train_x, test_x)}
     for d in sorted({d for _, d in models}):
-        feature_sets[f"PCA d={d}"] = _pca_features(train_x, test_x, d)
-    for (variant, d), model in sorted(models.items()):
-        feature_sets[model_label(variant, d)] = (metrics.codes(model, train_x), metrics.codes(model, test_x))
+        feature_sets[f"PCA d={d}"] = (None, *_pca_features(train_x, test_x, d))
+    for key, model in sorted(models.items()):
+        feature_sets[model_label(*key)] = (key, metrics.codes(model, train_x), metrics.codes(model, test_x))
     rows = []
-    for name, (train_f, test_f) in feature_sets.items():
+    for name, (key, train_f, test_f) in feature_sets.items():
         full = linear_probe(train_f, train_y, test_f, test_y, max_iter=max_iter, seed=seed)
         part = linear_probe(train_f[few], train_y[few], test_f, test_y, max_iter=max_iter, seed=seed)
-        rows.append({"features": name, "dim": train_f.shape[1], "accuracy_all": full["accuracy"],
+        rows.append({"features": name, "model": key, "dim": train_f.shape[1], "accuracy_all": full["accuracy"],
                      "accuracy_few": part["accuracy"]})
     return rows
 

@@ -8,8 +8,8 @@ from typing import ClassVar
 import torch
 import torch.nn.functional as F
 
-from zoo.config import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
+from zoo.training.config import TrainConfig
 
 
 def mse_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -34,14 +34,14 @@ def hyperparameter(default, help: str):
 class Variant:
     """A plain autoencoder; subclasses are frozen dataclasses whose fields are their hyperparameters.
 
-    A `zoo.engine.Trainable`: the engine calls `training_loss` once per batch; `epoch` is fractional (2.5 = halfway through
+    A `zoo.training.engine.Trainable`: the engine calls `training_loss` once per batch; `epoch` is fractional (2.5 = halfway through
     the third epoch) so schedules can be smooth.
     """
 
     name: ClassVar[str] = ""  # set by @register
     description: ClassVar[str] = ""
     default_train_config: ClassVar[TrainConfig] = TrainConfig()  # the recipe train_all uses unless told otherwise
-    latent_dims: ClassVar[tuple[int, ...] | None] = None  # the d's the zoo ships it at; None: zoo.shipped.LATENT_DIMS
+    latent_dims: ClassVar[tuple[int, ...] | None] = None  # the d's the zoo ships it at; None: zoo.store.shipped.LATENT_DIMS
 
     encoder_activation: str = "identity"  # the activation on the code h
     # One hidden layer of 256 each side. The course's single-layer model (hidden_dims=()) plateaus at

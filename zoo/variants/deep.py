@@ -8,7 +8,7 @@ work in a few minutes: a batch norm after each hidden layer's Linear, and SiLU i
 
 from dataclasses import dataclass
 
-from zoo.config import TrainConfig
+from zoo.training.config import TrainConfig
 from zoo.variants import register
 from zoo.variants.base import Variant
 

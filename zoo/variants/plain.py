@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from zoo.config import TrainConfig
+from zoo.training.config import TrainConfig
 from zoo.variants import register
 from zoo.variants.base import Variant
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from zoo.config import TrainConfig
 from zoo.model import AutoEncoder, ModelConfig
+from zoo.training.config import TrainConfig
 from zoo.variants import register
 from zoo.variants.base import Variant, hyperparameter
 

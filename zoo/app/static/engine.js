@@ -1,6 +1,6 @@
 // The zoo in the page: each model's weights read from its safetensors file, run as dense layers.
 // Loaded once per page (a <script> in the head, shared by the Zoo and Explore tabs) as window.AEZoo.
-// The server's counterparts: zoo.sketch.preprocess_sketch (prepare), zoo.noise.add_white_noise
+// The server's counterparts: zoo.data.sketch.preprocess_sketch (prepare), zoo.noise.add_white_noise
 // (addNoise), zoo.model.AutoEncoder (Model), zoo.app.page_models (the program each model runs).
 (() => {
   'use strict';
@@ -176,7 +176,7 @@
     const context = canvas.getContext('2d');
     const image = context.createImageData(size, size);
     for (let i = 0; i < size * size; i++) {
-      // zoo.comparison.as_pixels: clipped, scaled to 255, rounded half to even as numpy does
+      // zoo.analysis.comparison.as_pixels: clipped, scaled to 255, rounded half to even as numpy does
       const v = roundHalfEven(Math.min(Math.max(x[i], 0), 1) * 255);
       image.data[4 * i] = image.data[4 * i + 1] = image.data[4 * i + 2] = v;
       image.data[4 * i + 3] = 255;
@@ -185,7 +185,7 @@
   }
 
   // ---------------------------------------------------------------------------------------------
-  // A drawing made to look like MNIST: zoo.sketch.preprocess_sketch, step for step, with its constants
+  // A drawing made to look like MNIST: zoo.data.sketch.preprocess_sketch, step for step, with its constants
   // (`sketch`: field, box, ink_threshold, crop_threshold, luma) passed from the server.
 
   // Python's round(): halves go to the even neighbour.
@@ -200,7 +200,7 @@
     return (rgba, j) => r * rgba[j] + g * rgba[j + 1] + b * rgba[j + 2];
   }
 
-  /** zoo.sketch.to_ink for an opaque RGBA canvas: ink in [0, 1], 1 where drawn, whatever the polarity.
+  /** zoo.data.sketch.to_ink for an opaque RGBA canvas: ink in [0, 1], 1 where drawn, whatever the polarity.
    * `background`: the background's grey when the caller knows it (else the median of the border's). */
   function toInk(rgba, width, height, luma, background) {
     const weigh = greyOf(luma), grey = j => weigh(rgba, j);
@@ -274,7 +274,7 @@
     return image;
   }
 
-  /** zoo.sketch.normalise_ink: crop, scale into the box (aspect kept), centre by mass in the field.
+  /** zoo.data.sketch.normalise_ink: crop, scale into the box (aspect kept), centre by mass in the field.
    * `side`: the longer side of the whole canvas, if `ink` is only the part of it that can hold ink.
    * Returns {x: Float32Array(field * field)} or {error: the message for the person}. */
   function normaliseInk(ink, width, height, sketch, side = Math.max(width, height)) {

@@ -38,7 +38,7 @@ const state = {
 };
 
 // ---------------------------------------------------------------------------------------------
-// The canvas: black ink on a white page, as zoo.sketch.preprocess_sketch expects
+// The canvas: black ink on a white page, as zoo.data.sketch.preprocess_sketch expects
 
 function paintDot([x, y]) {
   ink.fillStyle = '#000';

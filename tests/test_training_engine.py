@@ -1,0 +1,88 @@
+import pytest
+import torch
+
+from zoo.training.config import TrainConfig
+from zoo.training.engine import NonFiniteLossError, train
+from zoo.variants import get_variant
+
+
+@pytest.fixture(scope="module")
+def small(mnist_train, mnist_test):
+    """1,024 real training images and 512 test images."""
+    return mnist_train[0][:1024], mnist_test[0][:512]
+
+
+def test_one_step_changes_every_parameter(small):
+    variant = get_variant("plain")
+    model = variant.build(16, seed=0)
+    before = [p.detach().clone() for p in model.parameters()]
+    train(model, variant, small[0][:128], small[1], TrainConfig(epochs=1, batch_size=128), device="cpu", progress=False)
+    assert all(not torch.equal(a, b) for a, b in zip(before, model.parameters()))
+
+
+@pytest.mark.parametrize("name", ["plain", "denoising", "sparse"])
+def test_loss_falls_on_a_small_batch(small, name):
+    variant = get_variant(name)
+    model = variant.build(32, seed=0)
+    result = train(model, variant, small[0], small[1], TrainConfig(epochs=8, batch_size=64, learning_rate=3e-3),
+                   device="cpu", progress=False)
+    mse = [row["test_mse"] for row in result.history]
+    assert len(mse) == 8 and mse[-1] < 0.6 * mse[0]
+    assert not model.training
+
+
+def test_same_seed_same_weights(small):
+    variant = get_variant("denoising")
+    models = []
+    for _ in range(2):
+        model = variant.build(16, seed=3)
+        train(model, variant, small[0][:256], small[1], TrainConfig(epochs=2, seed=3), device="cpu", progress=False)
+        models.append(model)
+    assert all(torch.equal(a, b) for a, b in zip(models[0].parameters(), models[1].parameters()))
+
+
+def test_nan_loss_stops_with_a_clear_error_and_keeps_last_good_weights(small):
+    variant = get_variant("plain")
+    model = variant.build(16, seed=0)
+    corrupt = small[0].clone()
+    corrupt[100, 5] = float("nan")  # one bad pixel poisons the loss, then every weight
+    initial = [p.detach().clone() for p in model.parameters()]
+    with pytest.raises(NonFiniteLossError, match=r"plain d=16: loss became nan in epoch 1; kept the weights after epoch 0"):
+        train(model, variant, corrupt, small[1], TrainConfig(epochs=3), device="cpu", progress=False)
+    assert all(torch.isfinite(p).all() for p in model.parameters())
+    assert all(torch.equal(a, b) for a, b in zip(initial, model.parameters()))
+
+
+def test_bfloat16_steps_train_as_well_as_float32_and_report_each_epoch(small):
+    variant = get_variant("plain")
+    final, rows = {}, []
+    for precision in ("float32", "bfloat16"):
+        model = variant.build(16, seed=0)
+        result = train(model, variant, small[0], small[1], TrainConfig(epochs=3, batch_size=64, precision=precision),
+                       device="cpu", progress=False, on_epoch=rows.append)
+        assert all(p.dtype == torch.float32 for p in model.parameters())  # autocast leaves the weights float32
+        assert result.precision == precision
+        final[precision] = result.history[-1]["test_mse"]
+    assert len(rows) == 6 and rows[3:] == result.history  # on_epoch saw each epoch's row
+    assert final["bfloat16"] != final["float32"]  # the products really ran in another precision
+    assert final["bfloat16"] < 1.1 * final["float32"]
+
+
+def test_stop_ends_mid_epoch_with_the_last_finished_epochs_weights(small):
+    variant = get_variant("plain")
+    model = variant.build(16, seed=0)
+    after_epoch_one, steps = {}, []
+
+    def on_epoch(row):
+        if row["epoch"] == 1:
+            after_epoch_one.update({k: v.clone() for k, v in model.state_dict().items()})
+
+    def stop():  # asked before every step: say stop a few steps into epoch 2 (4 steps of 256 per epoch)
+        steps.append(1)
+        return len(steps) > 6
+
+    result = train(model, variant, small[0], small[1], TrainConfig(epochs=5), device="cpu", progress=False,
+                   on_epoch=on_epoch, stop=stop)
+    assert result.stopped and [row["epoch"] for row in result.history] == [1]
+    assert all(torch.equal(v, after_epoch_one[k]) for k, v in model.state_dict().items())
+    assert not model.training

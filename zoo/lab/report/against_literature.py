@@ -1,0 +1,45 @@
+"""Section 6: the zoo against the published figures, squared error per image."""
+
+from __future__ import annotations
+
+from zoo.lab.literature import HINTON_2006, PUBLISHED
+from zoo.lab.report import markdown as md
+from zoo.model import INPUT_DIM
+from zoo.registry import model_label
+from zoo.training import metrics
+
+
+def write(w: md.Writer, zoo, cards, train_x, test_x) -> None:
+    """Every shipped model and PCA beside the published figures (zoo.lab.literature), in squared error per image."""
+    w.add("## 6. Against the literature")
+    dims = sorted({p.latent_dim for p in PUBLISHED} | {d for _, d in zoo})
+    pca = metrics.pca_mses(train_x, test_x, dims)
+    w.add(md.source(metrics.pca_mses) + "\n\n"
+          f"The squared error per image: the sum over an image's {INPUT_DIM} pixels (in [0, 1]) of (reconstruction - "
+          f"image)^2, averaged over the {len(test_x):,} test images, i.e. test MSE x {INPUT_DIM}: the measure of "
+          f"{HINTON_2006}. The published rows are that paper's; every other row is computed here from the shipped "
+          "weights and MNIST, with the time its card says it took to train (the machine that wrote the card: "
+          "`python train_all.py`, CPU).")
+    published = [[f"{p.model} (published)", p.latent_dim, f"{p.error_per_image:.2f}", p.training] for p in PUBLISHED]
+    ours = [["PCA (here)", d, f"{pca[d] * INPUT_DIM:.2f}", "none: the top d principal components"]
+            for d in sorted({p.latent_dim for p in PUBLISHED})]
+    error = {key: metrics.reconstruction_mse(model, test_x) * INPUT_DIM for key, model in zoo.items()}
+    for key in sorted(zoo, key=error.get):
+        card = cards[key]
+        ours.append([f"{model_label(*key)} ({md.layers(zoo[key].config)})", key[1], f"{error[key]:.2f}",
+                     f"{card['training_seconds']:.0f} s, {card['epochs']} epochs, {card['precision']}, "
+                     f"{card['threads']} thread(s)"])
+    w.add(md.table(["model", "d", "squared error per test image", "training"], published + ours))
+    reference = PUBLISHED[0]
+    same_d = sorted((k for k in zoo if k[1] <= reference.latent_dim), key=error.get)
+    pca_here, pca_paper = pca[reference.latent_dim] * INPUT_DIM, next(p for p in PUBLISHED if p.model == "PCA")
+    text = (f"**Answer.** PCA at d={reference.latent_dim} gives {pca_here:.2f} per image here and "
+            f"{pca_paper.error_per_image:.2f} in the paper, so the two scales agree.")
+    if same_d:
+        best = same_d[0]
+        ratio = error[best] / reference.error_per_image
+        text += (f" The zoo's best model with d <= {reference.latent_dim} is {model_label(*best)} at {error[best]:.2f}: "
+                 + (f"{md.pct(1 - ratio)} below" if ratio < 1 else f"{md.pct(ratio - 1)} above")
+                 + f" the paper's {reference.error_per_image:.2f} for its {reference.model} (pretrained as RBMs),"
+                 f" trained here from a random start in {cards[best]['training_seconds']:.0f} s on the card's CPU.")
+    w.add(text)
