@@ -3,13 +3,57 @@
 import json
 import re
 
+import gradio as gr
 import pytest
 from browsing import open_demo
 
 import registry
+from zoo.analysis import live
+from zoo.app import train_tab
 from zoo.variants import get_variant
 
 pytestmark = pytest.mark.slow
+
+
+def test_the_form_has_every_variants_fields_and_takes_only_the_chosen_variants_own():
+    form = train_tab.TrainForm.for_registered_variants()
+    assert form.default_variant == "sparse" and set(form.variants) >= {"plain", "denoising", "sparse", "deep"}
+    assert set(form.fields) == {f for v in form.variants for f in live.hyperparameters(v)}
+    values = [form.fields[f] + 1 for f in form.fields]
+    assert form.chosen("plain", values) == {}
+    assert form.chosen("sparse", values) == {f: form.fields[f] + 1 for f in live.hyperparameters("sparse")}
+    assert form.chosen("no such variant", values) == {}
+    names = list(train_tab.api_signature(form).parameters)
+    assert names[:5] == ["request", "variant", "d", "epochs", "learning_rate"] and names[5:] == list(form.fields)
+
+
+def test_a_variants_form_shows_its_own_fields_with_its_recipes_values():
+    form = train_tab.TrainForm.for_registered_variants()
+    epochs, rate, *fields = train_tab.form_for(form, "denoising")
+    assert epochs.value == min(get_variant("denoising").default_train_config.epochs, live.LIMITS.max_epochs)
+    assert rate.value == get_variant("denoising").default_train_config.learning_rate
+    own = live.hyperparameters("denoising")
+    assert [f.visible for f in fields] == [name in own for name in form.fields]
+    assert [f.value for f, name in zip(fields, form.fields) if name in own] == list(own.values())
+
+
+def test_stop_and_keep_refuse_in_one_line_when_there_is_nothing_or_it_is_someone_elses(small):
+    trainings = train_tab.Trainings()
+    assert train_tab.stop_training(trainings, None) == "Nothing is training."
+    with pytest.raises(gr.Error, match="Train a model first"):
+        train_tab.keep_training(trainings, None, [], None)
+    variant, d, config = live.settings("plain", 8, 1, 0.01, {})
+    trainings.job = live.LiveTraining(variant, d, config, small[0], small[2], owner="alice")  # not started: not done
+    someone_else = gr.Request(session_hash="bob")
+    with pytest.raises(gr.Error, match="only they can stop it"):
+        train_tab.stop_training(trainings, someone_else)
+    with pytest.raises(gr.Error, match="someone else's training"):
+        train_tab.keep_training(trainings, None, [], someone_else)
+    assert train_tab.stop_training(trainings, gr.Request(session_hash="alice")).startswith("Stopping")
+    assert trainings.job.stopped_by is live.StopReason.PERSON
+    with pytest.raises(gr.Error, match="Still training: stop it or wait"):  # its thread never ran: not done
+        train_tab.keep_training(trainings, None, [], gr.Request(session_hash="alice"))
+
 
 
 def test_the_api_streams_every_epoch_and_refuses_bad_settings(server):

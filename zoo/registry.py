@@ -2,7 +2,7 @@
 
     >>> from zoo import registry     # in a checkout, `import registry` is the same module
     >>> registry.variants()          # registered variant names
-    ['denoising', 'plain', 'sparse']
+    ['deep', 'denoising', 'plain', 'sparse']
     >>> registry.available()         # (name, d) pairs with weights
     >>> model = registry.get("sparse", d=32)   # an AutoEncoder in eval mode
 

@@ -102,7 +102,7 @@ def _rebuilt(points: np.ndarray, codes: np.ndarray):
 def _placing(points: np.ndarray, affinities):
     from openTSNE import TSNEEmbedding
 
-    # "fft" said outright: left to "auto", openTSNE takes Barnes-Hut for fewer than 10,000 new points, 6x slower
+    # "fft" said outright: left to "auto", openTSNE takes Barnes-Hut for fewer than 10,000 new points, much slower
     # here (120 ms for one drawing against 20), and the held-out digits would be placed unlike a drawing.
     return TSNEEmbedding(np.asarray(points, dtype=np.float64), affinities, n_jobs=torch.get_num_threads(),
                          random_state=SEED, negative_gradient_method="fft")

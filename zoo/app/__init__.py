@@ -63,9 +63,9 @@ def build_demo(models: DemoModels, digits: MnistDigits | None = None, report: Pa
         gr.Markdown("# AE Zoo\nDraw a digit and watch every autoencoder of the zoo reconstruct it as you draw. Explore "
                     "looks inside the codes; Train trains your own; the Lab tab answers the course's questions with "
                     "numbers and figures.")
-        bench = build_zoo_tab(models, digits)
-        atlases, explore_model, explore_walk = build_explore_tab(models, digits, bench)
-        build_train_tab(models, digits, Pickers(bench, explore_model, explore_walk))
+        zoo_page = build_zoo_tab(models, digits)
+        atlases, explore_model, explore_walk = build_explore_tab(models, digits, zoo_page)
+        build_train_tab(models, digits, Pickers(zoo_page, explore_model, explore_walk))
         build_lab_tab(report or default_report())
         # The API after the last tab: an endpoint between two tabs would split the tab bar.
         build_reconstruct_api(models)

@@ -207,10 +207,10 @@ def walk_view(models: DemoModels, digits: MnistDigits, x: torch.Tensor, start, e
             "note": f"From {name_a} to {name_b}" + ("" if keys else "; pick at least one model")}
 
 
-def input_from(bench_value, digits: MnistDigits) -> tuple[torch.Tensor, str]:
+def input_from(zoo_value, digits: MnistDigits) -> tuple[torch.Tensor, str]:
     """The Zoo tab's input (its component's value), or with nothing drawn the first test 3."""
-    if isinstance(bench_value, dict) and bench_value.get("pixels") is not None:
-        return checks.image(bench_value["pixels"], "input"), str(bench_value.get("source") or "your drawing")
+    if isinstance(zoo_value, dict) and zoo_value.get("pixels") is not None:
+        return checks.image(zoo_value["pixels"], "input"), str(zoo_value.get("source") or "your drawing")
     x, source = test_digit(digits, EMPTY_CANVAS_DIGIT, 0)
     return x, source + " (the canvas is empty)"
 
@@ -219,9 +219,9 @@ def input_from(bench_value, digits: MnistDigits) -> tuple[torch.Tensor, str]:
 # The tab
 
 
-def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, atlases: Atlases | None = None
+def build_explore_tab(models: DemoModels, digits: MnistDigits, zoo_page: gr.HTML, atlases: Atlases | None = None
                       ) -> tuple[Atlases, gr.Dropdown, gr.CheckboxGroup]:
-    """The Explore tab, inside a gr.Blocks: its input is the Zoo tab's (`bench`'s value).
+    """The Explore tab, inside a gr.Blocks: its input is the Zoo tab's (`zoo_page`'s value).
 
     Returns the models' atlases (for `build_explore_api`) and the tab's two model pickers (a kept model joins them).
     """
@@ -295,11 +295,11 @@ def build_explore_tab(models: DemoModels, digits: MnistDigits, bench: gr.HTML, a
                 gr.HTML(walk=walk_view(models, digits, x, start_choice, end_choice, pick_number, ids)),
                 *neighbourhood(atlases, key, x, view_name), gr.HTML(units=units_view(atlases, key))]
 
-    def take_input(bench_value, model_id, view_name, *walk_settings):
-        return view(model_id, view_name, *input_from(bench_value, digits), *walk_settings)
+    def take_input(zoo_value, model_id, view_name, *walk_settings):
+        return view(model_id, view_name, *input_from(zoo_value, digits), *walk_settings)
 
     for trigger in (tab.select, take.click):
-        trigger(take_input, [bench, pick_model, map_view, *walk_inputs], everything, **private)
+        trigger(take_input, [zoo_page, pick_model, map_view, *walk_inputs], everything, **private)
 
     def change_model(model_id, view_name, x):
         if x is None:

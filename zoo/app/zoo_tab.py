@@ -89,10 +89,10 @@ def build_zoo_tab(models: DemoModels, digits: MnistDigits) -> gr.HTML:
         gr.Markdown("Draw a digit with a mouse, a finger or a pen (or take a real MNIST test digit), add noise, and "
                     "watch every model reconstruct it as you draw: the models run in this page. MSE is against the "
                     "clean input.")
-        bench = gr.HTML(
+        zoo_page = gr.HTML(
             value=None, html_template=read_static("zoo_bench.html"), js_on_load=read_static("zoo_bench.js"),
             head=f'<script src="{static_url("engine.js")}"></script>', apply_default_css=False,
             server_functions=[noise, random_digit, run_on_server], elem_id="zoo-bench",  # the page's server.<name>(...)
             models=models.manifest(), canvas_size=CANVAS, brush_size=BRUSH, noise_step=NOISE_STEP, max_seed=MAX_SEED,
             sketch=sketch_settings(), first_noise=seed_noise(0).tolist(), colours=CODE_COLOURS)
-    return bench
+    return zoo_page

@@ -16,10 +16,10 @@ class TrainConfig:
     learning_rate: float = 0.012  # peak of the one-cycle schedule (Smith & Topin, 2018)
     warmup_fraction: float = 0.3  # share of steps spent rising to the peak
     seed: int = 0  # model initialisation, shuffling and noise
-    fused_adam: bool = True  # PyTorch's fused Adam kernel (CPU and CUDA): ~30% faster steps here; rounding differs
+    fused_adam: bool = True  # PyTorch's fused Adam kernel (CPU and CUDA): faster steps; rounding differs
     # The training steps' matrix products: "bfloat16" (autocast; weights, Adam and metrics stay float32),
-    # "float32", or "auto": bfloat16 where the hardware runs it natively (AVX512-BF16, AMX, CUDA; 1.5-6x
-    # faster), float32 elsewhere (emulated bfloat16 ran 11x slower than float32 on AVX2 kernels).
+    # "float32", or "auto": bfloat16 where the hardware runs it natively (AVX512-BF16, AMX, CUDA), float32
+    # elsewhere, where bfloat16 is emulated and far slower (docs/BENCHMARKS.md, training speed).
     precision: str = "auto"
 
     def __post_init__(self):

@@ -57,7 +57,7 @@ class Sparse(Variant):
     l2_weight: float = hyperparameter(3e-6, "the weight of ||W_dec||^2, the squared Frobenius norm of the decoder's weights")
 
     revive_until_epoch: int = hyperparameter(13, "units that (all but) never fire are revived at the end of epochs 1 to "
-                                                 "this one (of 14)")
+                                                 "this one")
     revive_below: float = hyperparameter(0.001, "a unit firing on at most this share of the sample is revived (0: only "
                                                 "units that never fire)")
     revive_fraction: float = hyperparameter(0.05, "a revived unit fires on this share of the training images")

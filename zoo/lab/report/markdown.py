@@ -30,6 +30,11 @@ def pct(value: float) -> str:
     return f"{100 * value:.1f}%"
 
 
+def points(share: float) -> float:
+    """A share in percentage points, rounded as `pct` prints it."""
+    return round(100 * share, 1)
+
+
 def times(value: float) -> str:
     return f"{value:.2f}x"
 
