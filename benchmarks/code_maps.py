@@ -133,7 +133,7 @@ def compare_libraries(weights_dir, test_x, labels, variant: str, d: int) -> list
             begin = time.perf_counter()
             points[out] = transform(codes[out])
             row["place_s"] = time.perf_counter() - begin
-            row["placement"] = maps.placement_accuracy(maps.CodeMap2D(points, out, "", 0.0), labels)
+            row["placement"] = maps.placement_accuracy(maps.TSNEMap(points, out, "", 0.0), labels)
         rows.append(row)
     return rows
 

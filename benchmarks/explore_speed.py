@@ -53,32 +53,33 @@ def timed(function, runs: int) -> tuple[float, float]:
 def function_only(runs: int) -> list[tuple[str, float, float]]:
     from zoo.analysis import explore
     from zoo.app.digits import MnistDigits
-    from zoo.app.explore_tab import FROM_INPUT, MAP_VIEWS, Atlases, code_view, neighbourhood, walk_view
+    from zoo.app.explore_cache import MAP_VIEWS, ExploreCache
+    from zoo.app.explore_tab import FROM_INPUT, code_view, neighbourhood, walk_view
     from zoo.app.keys import ModelKey
     from zoo.app.page_models import load_models
 
     models = load_models(on_error=print)
     digits = MnistDigits()
-    atlases = Atlases(models, digits, background=False)
+    cache = ExploreCache(models, digits, background=False)
     for key in models:
         for view in MAP_VIEWS:
-            atlases.picture(key, view)
+            cache.map_picture(key, view)
     test_x, _ = digits.all()
     key = ModelKey(*MODEL)
-    atlas, the_map = atlases.atlas(key), atlases.picture(key, "tsne")
+    test_codes, the_map = cache.test_codes(key), cache.map_picture(key, "tsne")
     x = test_x[18]
     ids = [k.id for k in models]
 
     def new_input(view):
-        code_view(atlases, key, x)
-        neighbourhood(atlases, key, x, view)
+        code_view(cache, key, x)
+        neighbourhood(cache, key, x, view)
 
     def map_pick():
         index = the_map.nearest_point(the_map.to_map((200, 240)))
-        code_view(atlases, key, test_x[index])
-        neighbourhood(atlases, key, test_x[index], "tsne")
+        code_view(cache, key, test_x[index])
+        neighbourhood(cache, key, test_x[index], "tsne")
 
-    cases = [("decode one code (the page's)", lambda: atlas.decode(atlas.encode(x))),
+    cases = [("decode one code (the page's)", lambda: test_codes.decode(test_codes.encode(x))),
              ("new input or model (t-SNE map)", lambda: new_input("tsne")),
              ("new input or model (PCA map)", lambda: new_input("pca")),
              ("strips' ends, all 9 models", lambda: walk_view(models, digits, x, FROM_INPUT, "8", 0, ids)),

@@ -58,20 +58,21 @@ app.launch(server_name="127.0.0.1", server_port=int(sys.argv[1]))
 def function_only(runs: int) -> tuple[float, list[float]]:
     from zoo.app import unit_dashboard
     from zoo.app.digits import MnistDigits
-    from zoo.app.explore_tab import Atlases, unit_view
+    from zoo.app.explore_cache import ExploreCache
+    from zoo.app.explore_tab import unit_view
     from zoo.app.keys import ModelKey
     from zoo.app.page_models import load_models
 
-    atlases = Atlases(load_models(on_error=print), MnistDigits(), background=False)
+    cache = ExploreCache(load_models(on_error=print), MnistDigits(), background=False)
     key = ModelKey(*MODEL)
     start = time.perf_counter()
-    unit_view(atlases, key, 0)
+    unit_view(cache, key, 0)
     first = time.perf_counter() - start
-    test_x = atlases.atlas(key).test_x
+    test_x = cache.test_codes(key).test_x
     times = []
     for i in range(runs):
         begin = time.perf_counter()
-        unit_dashboard.dashboard_html(unit_view(atlases, key, i % key.latent_dim), test_x, key.label)
+        unit_dashboard.dashboard_html(unit_view(cache, key, i % key.latent_dim), test_x, key.label)
         times.append(1000 * (time.perf_counter() - begin))
     return 1000 * first, times
 

@@ -2,6 +2,7 @@
 
 import re
 
+import gradio as gr
 import numpy as np
 import pytest
 import torch
@@ -10,7 +11,8 @@ from browsing import open_demo, stroke
 import registry
 from zoo.analysis import maps
 from zoo.app.digits import MnistDigits
-from zoo.app.explore_tab import FROM_INPUT, Atlases, code_view, input_from, walk_view
+from zoo.app.explore_cache import ExploreCache
+from zoo.app.explore_tab import FROM_INPUT, ExploreHandlers, code_view, input_from, walk_view
 from zoo.app.keys import ModelKey
 from zoo.app.page_models import DemoModels
 from zoo.store import checkpoint
@@ -27,21 +29,21 @@ def demo_models():
 
 
 @pytest.fixture(scope="module")
-def atlases(demo_models, mnist_test):
-    return Atlases(demo_models, MnistDigits(), background=False)
+def cache(demo_models, mnist_test):
+    return ExploreCache(demo_models, MnistDigits(), background=False)
 
 
-def test_the_code_editor_gets_the_code_its_ranges_and_each_unit_alone(atlases, mnist_test):
+def test_the_code_editor_gets_the_code_its_ranges_and_each_unit_alone(cache, mnist_test):
     x = mnist_test[0][0]
-    view = code_view(atlases, ModelKey("sparse", 32), x)
-    atlas = atlases.atlas(ModelKey("sparse", 32))
+    view = code_view(cache, ModelKey("sparse", 32), x)
+    test_codes = cache.test_codes(ModelKey("sparse", 32))
     assert view["model"] == {"id": "sparse-d32", "label": "sparse d=32", "latent_dim": 32, "sparse_code": True}
-    assert view["h"] == atlas.encode(x).tolist() and view["input"] == x.tolist()
+    assert view["h"] == test_codes.encode(x).tolist() and view["input"] == x.tolist()
     for i, value in enumerate(view["h"]):
         assert view["low"][i] <= min(value, 0.0) and view["high"][i] >= max(value, 0.0) and view["high"][i] > view["low"][i]
-        alone = atlas.alone(i)
+        alone = test_codes.alone(i)
         assert view["alone"][i] == float(alone[i]) and alone.count_nonzero() == 1
-    assert code_view(atlases, ModelKey("plain", 16), x)["model"]["sparse_code"] is False
+    assert code_view(cache, ModelKey("plain", 16), x)["model"]["sparse_code"] is False
 
 
 def test_the_strips_get_their_two_ends_and_the_models(demo_models, mnist_test):
@@ -53,6 +55,44 @@ def test_the_strips_get_their_two_ends_and_the_models(demo_models, mnist_test):
     assert walk["note"] == f"From your input to test digit #{int(eights[1])} (a 8)"
     assert [m["id"] for m in walk["models"]] == ["plain-d16", "sparse-d32"]
     assert walk_view(demo_models, digits, x, "3", FROM_INPUT, 4, [])["note"].endswith("; pick at least one model")
+
+
+@pytest.fixture(scope="module")
+def handlers(demo_models, cache):
+    return ExploreHandlers(demo_models, MnistDigits(), cache)
+
+
+def test_the_server_functions_decode_walk_and_refuse_in_one_line(handlers, cache, mnist_test):
+    x = mnist_test[0][0]
+    key = ModelKey("sparse", 32)
+    h = cache.test_codes(key).encode(x)
+    assert handlers.decode("sparse-d32", h.tolist())["pixels"] == cache.test_codes(key).decode(h).tolist()
+    strip = handlers.walk("plain-d16", x.tolist(), mnist_test[0][1].tolist(), 5)["pixels"]
+    assert len(strip) == 5 and len(strip[0]) == 784
+    with pytest.raises(gr.Error, match="steps must be a whole number from 2 to 21"):
+        handlers.walk("plain-d16", x.tolist(), x.tolist(), 40)
+    with pytest.raises(gr.Error, match="No model 'sparse-d99'; there are: plain-d16, sparse-d32."):
+        handlers.decode("sparse-d99", h.tolist())
+    assert "sparse d=32, unit h3" in handlers.unit("sparse-d32", 3)["html"]
+    with pytest.raises(gr.Error, match="unit must be a whole number from 0 to 31"):
+        handlers.unit("sparse-d32", 32)
+
+
+def test_the_tabs_events_fill_every_output_and_wait_for_an_input(handlers, mnist_test):
+    x = mnist_test[0][0]
+    outputs = handlers.view("sparse-d32", "pca", x, "a test", FROM_INPUT, "8", 0, ["plain-d16"])
+    state, note, editor, strips, picture, where, neighbours, unit_list = outputs
+    assert torch.equal(state, x) and note == "Input: a test."
+    assert editor.props["code"]["model"]["id"] == "sparse-d32" and strips.props["walk"]["models"][0]["id"] == "plain-d16"
+    assert where.startswith("On the PCA map the input lands at") and "Nearest test digits by code h" in neighbours
+    assert unit_list.props["units"]["model"] == "sparse-d32" and len(unit_list.props["units"]["rows"]) == 32
+    assert [type(o).__name__ for o in handlers.change_model("plain-d16", "pca", x)] == [
+        "HTML", type(picture).__name__, "str", "str", "HTML"]
+    assert handlers.change_model("plain-d16", "pca", None) == [gr.skip()] * 5
+    assert handlers.change_view("plain-d16", "pca", None) == [gr.skip()] * 3
+    assert handlers.redo_walk(None, FROM_INPUT, "8", 0, []) == gr.skip()
+    taken = handlers.take_input(None, "plain-d16", "pca", FROM_INPUT, "8", 0, [])
+    assert taken[1] == f"Input: {input_from(None, handlers.digits)[1]}."
 
 
 def test_the_input_is_the_zoo_tabs_or_with_nothing_drawn_a_test_3(mnist_test):
@@ -236,8 +276,8 @@ def test_a_kept_models_map_is_read_from_the_user_zoo(tmp_path, monkeypatch, mnis
     models = DemoModels()
     key = ModelKey("plain", 16, user=True)
     models.add_file(key, registry.get("plain", d=16, user=True), checkpoint.paths(tmp_path, "plain", 16)[0])
-    atlases = Atlases(models, MnistDigits(), background=False)
-    assert (atlases.points(key, "tsne") == kept_map.points).all()
-    codes = atlases.atlas(key).codes
-    placed = atlases.place(key, "tsne", codes[0])
+    cache = ExploreCache(models, MnistDigits(), background=False)
+    assert (cache.points(key, "tsne") == kept_map.points).all()
+    codes = cache.test_codes(key).codes
+    placed = cache.place(key, "tsne", codes[0])
     assert np.linalg.norm(placed - kept_map.points[0]) < 0.05 * np.ptp(kept_map.points[:, 0])  # on the kept map

@@ -1,7 +1,7 @@
 """Inside the codes: a code edited and decoded, a walk from one code to another, the test set's codes on a map.
 
 The computation behind the demo's Explore tab and its API (/decode, /interpolate, /neighbours);
-no Gradio here. Everything that needs the 10,000 test digits' codes reads them from a `CodeAtlas`,
+no Gradio here. Everything that needs the 10,000 test digits' codes reads them from a `TestCodes`,
 computed once per model.
 """
 
@@ -24,7 +24,7 @@ DIGIT_COLOURS = "tab10"  # matplotlib's ten categorical colours, one per digit
 
 
 @dataclass(frozen=True)
-class CodeAtlas:
+class TestCodes:
     """One model's codes of the test digits, with their ranges and a 2-D map (their top two principal components)."""
 
     model: AutoEncoder
@@ -40,7 +40,7 @@ class CodeAtlas:
     pixel_norms: torch.Tensor  # (N,) and of the images
 
     @classmethod
-    def build(cls, model: AutoEncoder, test_x: torch.Tensor, labels: torch.Tensor) -> "CodeAtlas":
+    def build(cls, model: AutoEncoder, test_x: torch.Tensor, labels: torch.Tensor) -> "TestCodes":
         codes = encode(model, test_x)
         low, high = unit_ranges(codes)
         centre, axes = principal_plane(codes)
@@ -154,7 +154,7 @@ def blend(x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class CodeMap:
+class MapPicture:
     """The test codes drawn once as a picture, with the mapping between map coordinates and its pixels."""
 
     points: np.ndarray  # (N, 2) every test code on the map, test-set order
@@ -199,7 +199,7 @@ class CodeMap:
 PCA_AXES = ("1st principal component of h", "2nd")
 
 
-def draw_map(points, labels, title: str, axes: tuple[str, str] = PCA_AXES) -> CodeMap:
+def draw_map(points, labels, title: str, axes: tuple[str, str] = PCA_AXES) -> MapPicture:
     """Test codes' map points (N, 2), coloured by digit (labels, N), drawn once."""
     dpi = 100
     fig = Figure(figsize=(MAP_PIXELS / dpi, MAP_PIXELS / dpi), dpi=dpi)
@@ -221,4 +221,4 @@ def draw_map(points, labels, title: str, axes: tuple[str, str] = PCA_AXES) -> Co
     image = np.asarray(Image.open(buffer).convert("RGB"))
     x0, y0, x1, y1 = ax.get_window_extent().extents  # display pixels, origin at the bottom left
     height = image.shape[0]
-    return CodeMap(xy, image, ax.get_xlim(), ax.get_ylim(), (x0, height - y1, x1, height - y0))
+    return MapPicture(xy, image, ax.get_xlim(), ax.get_ylim(), (x0, height - y1, x1, height - y0))

@@ -62,7 +62,7 @@ def fitted_mask(count: int, out: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class CodeMap2D:
+class TSNEMap:
     """Where each test code lies on the map, and how to place a new code there."""
 
     points: np.ndarray  # (N, 2) float32, test-set order
@@ -108,7 +108,7 @@ def _placing(points: np.ndarray, affinities):
                          random_state=SEED, negative_gradient_method="fft")
 
 
-def fit(codes: np.ndarray, weights_sha256: str) -> CodeMap2D:
+def fit(codes: np.ndarray, weights_sha256: str) -> TSNEMap:
     """The map of test codes (N, d): t-SNE fitted on all but the held-out ones, which the transform then places."""
     from openTSNE import TSNE
 
@@ -121,7 +121,7 @@ def fit(codes: np.ndarray, weights_sha256: str) -> CodeMap2D:
     points[inside] = np.asarray(embedding)
     placer = _placing(points[inside], embedding.affinities)
     points[out] = np.asarray(placer.transform(codes[out], n_iter=TRANSFORM_ITERATIONS))
-    return CodeMap2D(points, out, weights_sha256, time.perf_counter() - start, placer)
+    return TSNEMap(points, out, weights_sha256, time.perf_counter() - start, placer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -132,7 +132,7 @@ def map_path(weights_dir: Path, variant: str, latent_dim: int) -> Path:
     return Path(weights_dir) / "maps" / checkpoint.paths(weights_dir, variant, latent_dim)[0].name
 
 
-def save(code_map: CodeMap2D, path: Path) -> None:
+def save(code_map: TSNEMap, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(path, save_bytes(
         {"points": code_map.points, "held_out": code_map.held_out.astype(np.int64)},
@@ -142,7 +142,7 @@ def save(code_map: CodeMap2D, path: Path) -> None:
                   "seconds": f"{code_map.seconds:.1f}"}))
 
 
-def load(path: Path, weights_sha256: str) -> CodeMap2D:
+def load(path: Path, weights_sha256: str) -> TSNEMap:
     """The map at `path`, if it was made for the weights with this sha256; MapError otherwise."""
     try:
         raw = Path(path).read_bytes()
@@ -153,7 +153,7 @@ def load(path: Path, weights_sha256: str) -> CodeMap2D:
         raise MapError(f"{path} is not a readable map ({e}); make it again with: python -m zoo.analysis.maps --force") from e
     if metadata.get("weights_sha256") != weights_sha256:
         raise MapError(f"{path} was made for other weights; make it again with: python -m zoo.analysis.maps")
-    return CodeMap2D(tensors["points"], tensors["held_out"], weights_sha256, float(metadata.get("seconds", "nan")))
+    return TSNEMap(tensors["points"], tensors["held_out"], weights_sha256, float(metadata.get("seconds", "nan")))
 
 
 def _metadata(raw: bytes) -> dict:
@@ -174,7 +174,7 @@ def neighbour_vote_accuracy(points: np.ndarray, labels: np.ndarray, k: int = NEI
     return _vote_accuracy(labels[nearest], labels)
 
 
-def placement_accuracy(code_map: CodeMap2D, labels: np.ndarray, k: int = NEIGHBOURS) -> float:
+def placement_accuracy(code_map: TSNEMap, labels: np.ndarray, k: int = NEIGHBOURS) -> float:
     """Share of held-out digits whose k nearest fitted points, at their placed position, vote for their label."""
     from sklearn.neighbors import NearestNeighbors
 

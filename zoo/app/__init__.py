@@ -9,8 +9,9 @@
     batching         calls that arrive together share one pass of each model
     reconstruct_api  /reconstruct: the Zoo tab's view for programs
     unit_dashboard   one unit of a code: its numbers (/unit) and its dashboard as HTML
-    explore_tab      inside the codes: edit, walk (decoded in the page), map (t-SNE or PCA), units; /decode,
-                     /interpolate, /neighbours, /unit, /map
+    explore_cache    what Explore computes once per model: test codes, t-SNE map, units, maps drawn
+    explore_tab      inside the codes: edit, walk (decoded in the page), map (t-SNE or PCA), units
+    explore_api      Explore's HTTP API: /decode, /interpolate, /neighbours, /unit, /map
     train_tab        train your own autoencoder live, keep it
     lab_tab          the lab report
     static/          engine.js (the models in the page, shared), a template and a script per component, app.css
@@ -28,7 +29,8 @@ import gradio as gr
 
 from zoo.app.checks import MAX_FILE_SIZE
 from zoo.app.digits import MnistDigits
-from zoo.app.explore_tab import build_explore_api, build_explore_tab
+from zoo.app.explore_api import build_explore_api
+from zoo.app.explore_tab import build_explore_tab
 from zoo.app.lab_tab import build_lab_tab, default_report
 from zoo.app.page_models import STATIC_DIR, DemoModels, page_head, routes
 from zoo.app.reconstruct_api import build_reconstruct_api
@@ -64,12 +66,12 @@ def build_demo(models: DemoModels, digits: MnistDigits | None = None, report: Pa
                     "looks inside the codes; Train trains your own; the Lab tab answers the course's questions with "
                     "numbers and figures.")
         zoo_page = build_zoo_tab(models, digits)
-        atlases, explore_model, explore_walk = build_explore_tab(models, digits, zoo_page)
+        cache, explore_model, explore_walk = build_explore_tab(models, digits, zoo_page)
         build_train_tab(models, digits, Pickers(zoo_page, explore_model, explore_walk))
         build_lab_tab(report or default_report())
         # The API after the last tab: an endpoint between two tabs would split the tab bar.
         build_reconstruct_api(models)
-        build_explore_api(models, atlases)
+        build_explore_api(models, cache)
 
         def current_pickers():
             """A model kept since the app was built is in the page's list (zoo/models.json); here, Explore's pickers."""

@@ -29,7 +29,7 @@ def rows(table: units.UnitTable) -> list[dict]:
 def dashboard(tables: dict[ModelKey, units.UnitTable], key: ModelKey, unit: int, alone: torch.Tensor) -> dict:
     """Everything the dashboard shows of `unit` of model `key`, as numbers and test-set indices.
 
-    `alone` (784,): the picture the model decodes with only this unit on (`CodeAtlas.alone`).
+    `alone` (784,): the picture the model decodes with only this unit on (`TestCodes.alone`).
     """
     table = tables[key]
     edges, counts, zeros = table.histogram(unit)

@@ -9,6 +9,7 @@ and DataLoader costs 2-4x on a 2-core machine (benchmarks/ measures it).
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -51,6 +52,38 @@ class Trainable(Protocol):
         """Called after each finished epoch (1-based) with the training images."""
 
 
+def _optimiser(model: AutoEncoder, config: TrainConfig, device: torch.device, steps_per_epoch: int):
+    """Adam under a one-cycle schedule over every step of the run."""
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate,
+                                 fused=config.fused_adam and device.type in ("cpu", "cuda"))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=config.learning_rate, total_steps=config.epochs * steps_per_epoch,
+        pct_start=config.warmup_fraction,
+    )
+    return optimizer, schedule
+
+
+def _run_epoch(model: AutoEncoder, variant: Trainable, train_x: torch.Tensor, config: TrainConfig, optimizer, schedule,
+               generator: torch.Generator, autocast, epoch: int, stop: Callable[[], bool] | None) -> torch.Tensor | None:
+    """One pass over train_x in a fresh order: the sum of its batches' losses (on the device), None if stopped."""
+    model.train()
+    steps_per_epoch = -(-len(train_x) // config.batch_size)
+    order = torch.randperm(len(train_x), generator=generator, device=train_x.device)
+    loss_sum = torch.zeros((), device=train_x.device)
+    for step in range(steps_per_epoch):
+        if stop is not None and stop():
+            return None
+        x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
+        with autocast():
+            loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        loss_sum += loss.detach()
+    return loss_sum
+
+
 @flush_denormals()
 def train(
     model: AutoEncoder,
@@ -81,37 +114,20 @@ def train(
     train_x, test_x = train_x.to(device), test_x.to(device)
     generator = torch.Generator(device=device).manual_seed(config.seed)  # shuffles and noise, nothing global
     steps_per_epoch = -(-len(train_x) // config.batch_size)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate,
-                                 fused=config.fused_adam and device.type in ("cpu", "cuda"))
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer, max_lr=config.learning_rate, total_steps=config.epochs * steps_per_epoch,
-        pct_start=config.warmup_fraction,
-    )
+    optimizer, schedule = _optimiser(model, config, device, steps_per_epoch)
     precision = resolve_precision(config.precision, device)
     dtype = PRECISIONS[precision]
+    autocast = functools.partial(torch.autocast, device.type, dtype=dtype or torch.float32, enabled=dtype is not None)
     last_good = copy.deepcopy(model.state_dict())
     result = TrainResult(device=str(device), precision=precision)
     start = time.perf_counter()
     bar = tqdm(range(config.epochs), desc=description or variant.name, disable=not progress, leave=False)
     for epoch in bar:
         epoch_start = time.perf_counter()
-        model.train()
-        order = torch.randperm(len(train_x), generator=generator, device=device)
-        loss_sum = torch.zeros((), device=device)
-        for step in range(steps_per_epoch):
-            if stop is not None and stop():
-                model.load_state_dict(last_good)
-                result.stopped = True
-                break
-            x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
-            with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
-                loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            loss_sum += loss.detach()
-        if result.stopped:
+        loss_sum = _run_epoch(model, variant, train_x, config, optimizer, schedule, generator, autocast, epoch, stop)
+        if loss_sum is None:  # stopped
+            model.load_state_dict(last_good)
+            result.stopped = True
             break
         # One check per epoch: a per-step check would synchronise with the GPU every step.
         train_loss = loss_sum.item() / steps_per_epoch  # .item() waits for the device, so the time below is real
@@ -124,8 +140,8 @@ def train(
             )
         variant.end_of_epoch(model, train_x, epoch + 1)
         last_good = copy.deepcopy(model.state_dict())
-        with torch.autocast(device.type, dtype=dtype or torch.float32, enabled=dtype is not None):
-            test_mse = metrics.reconstruction_mse(model, test_x)  # in the training precision: 2.5x cheaper; cards are float32
+        with autocast():
+            test_mse = metrics.reconstruction_mse(model, test_x)  # in the training precision: cheaper; cards are float32
         result.history.append({"epoch": epoch + 1, "train_loss": train_loss, "test_mse": test_mse})
         bar.set_postfix(train_loss=f"{train_loss:.5f}", test_mse=f"{test_mse:.5f}")
         if on_epoch is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from zoo.lab.literature import HINTON_2006, PUBLISHED
 from zoo.lab.report import markdown as md
 from zoo.model import INPUT_DIM
@@ -9,11 +11,24 @@ from zoo.registry import model_label
 from zoo.training import metrics
 
 
-def write(w: md.Writer, zoo, cards, train_x, test_x) -> None:
-    """Every shipped model and PCA beside the published figures (zoo.lab.literature), in squared error per image."""
-    w.add("## 6. Against the literature")
+@dataclass(frozen=True)
+class AgainstLiterature:
+    """Squared error per test image: PCA at each d (here) and every shipped model, by its (variant, d) key."""
+
+    pca: dict[int, float]  # d -> PCA's test MSE per pixel
+    error: dict[tuple[str, int], float]  # per image
+
+
+def compute(zoo, train_x, test_x) -> AgainstLiterature:
     dims = sorted({p.latent_dim for p in PUBLISHED} | {d for _, d in zoo})
-    pca = metrics.pca_mses(train_x, test_x, dims)
+    return AgainstLiterature(metrics.pca_mses(train_x, test_x, dims),
+                             {key: metrics.reconstruction_mse(model, test_x) * INPUT_DIM for key, model in zoo.items()})
+
+
+def write(w: md.Writer, result: AgainstLiterature, zoo, cards, test_x) -> None:
+    """Every shipped model and PCA beside the published figures (zoo.lab.literature), in squared error per image."""
+    pca, error = result.pca, result.error
+    w.add("## 6. Against the literature")
     w.add(md.source(metrics.pca_mses) + "\n\n"
           f"The squared error per image: the sum over an image's {INPUT_DIM} pixels (in [0, 1]) of (reconstruction - "
           f"image)^2, averaged over the {len(test_x):,} test images, i.e. test MSE x {INPUT_DIM}: the measure of "
@@ -23,7 +38,6 @@ def write(w: md.Writer, zoo, cards, train_x, test_x) -> None:
     published = [[f"{p.model} (published)", p.latent_dim, f"{p.error_per_image:.2f}", p.training] for p in PUBLISHED]
     ours = [["PCA (here)", d, f"{pca[d] * INPUT_DIM:.2f}", "none: the top d principal components"]
             for d in sorted({p.latent_dim for p in PUBLISHED})]
-    error = {key: metrics.reconstruction_mse(model, test_x) * INPUT_DIM for key, model in zoo.items()}
     for key in sorted(zoo, key=error.get):
         card = cards[key]
         ours.append([f"{model_label(*key)} ({md.layers(zoo[key].config)})", key[1], f"{error[key]:.2f}",

@@ -77,14 +77,21 @@ def build_report(models: dict, cards: dict, out_dir: Path, config: ReportConfig 
     extra = train_extra_models(models, lab, config, train_x, test_x, start)
     w = md.Writer(out_dir, config)
     w.add(introduction(cards, config))
-    steps = [("1/7 which d reconstructs best", lambda: best_d.write(w, lab, extra.course_by_seed, train_x, test_x, test_y)),
-             ("2/7 decoder weights", lambda: decoder_units.write(w, lab, extra.course_by_seed, test_x, test_y)),
-             ("3/7 denoising", lambda: denoising.write(w, lab, cards, test_x, test_y)),
-             ("4/7 the three questions",
-              lambda: questions.write(w, lab, extra.course_by_seed[0], train_x, train_y, test_x, test_y)),
-             ("5/7 the sparse autoencoder", lambda: sparse.write(w, cards, extra.tradeoff_by_seed)),
-             ("6/7 against the literature", lambda: against_literature.write(w, models, cards, train_x, test_x)),
-             ("7/7 maps and units", lambda: codes.write(w, models, cards, test_x, test_y, weights_dir))]
+    steps = [("1/7 which d reconstructs best",
+              lambda: best_d.write(w, best_d.compute(lab, extra.course_by_seed, train_x, test_x), lab,
+                                   extra.course_by_seed, train_x, test_x, test_y)),
+             ("2/7 decoder weights",
+              lambda: decoder_units.write(w, decoder_units.compute(lab, extra.course_by_seed, test_x, test_y))),
+             ("3/7 denoising",
+              lambda: denoising.write(w, denoising.compute(lab, cards, test_x, config.seed), lab, test_x, test_y)),
+             ("4/7 the three questions", lambda: questions.write(
+                 w, questions.compute(lab, extra.course_by_seed[0], train_x, train_y, test_x, test_y, config), lab,
+                 train_y, test_x, test_y)),
+             ("5/7 the sparse autoencoder", lambda: sparse.write(w, sparse.compute(cards, extra.tradeoff_by_seed))),
+             ("6/7 against the literature", lambda: against_literature.write(
+                 w, against_literature.compute(models, train_x, test_x), models, cards, test_x)),
+             ("7/7 maps and units",
+              lambda: codes.write(w, codes.compute(models, cards, test_x, test_y, weights_dir), test_x, test_y))]
     for name, run in steps:
         md.step(config, name, start)
         run()

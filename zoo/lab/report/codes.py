@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from zoo.analysis import maps, units
@@ -13,26 +15,48 @@ from zoo.registry import model_label
 from zoo.store import shipped
 
 
-def write(w: md.Writer, zoo, cards, test_x, test_y, weights_dir: Path) -> None:
+@dataclass(frozen=True)
+class CodesRow:
+    """One model's map and units, as section 7 reports them."""
+
+    key: tuple[str, int]  # (variant, d)
+    latent_dim: int
+    selective: int  # class-selective units
+    dead: int
+    rare: int
+    dense: int
+    vote_code: float  # the k-NN vote in the full code h
+    vote_map: float  # on the t-SNE map
+    vote_pca: float  # on the codes' top two principal components
+    placed: float  # the held-out digits' vote where the map's transform placed them
+    points: np.ndarray  # (N, 2) the map, for the figure
+
+    @property
+    def selective_share(self) -> float:
+        return self.selective / self.latent_dim
+
+
+def compute(zoo, cards, test_x, test_y, weights_dir: Path) -> list[CodesRow]:
     """Each model's t-SNE map of the test codes (zoo.analysis.maps) and its units read off the test digits (zoo.analysis.units)."""
-    w.add("## 7. Reading the codes: maps and units")
-    labels = test_y.numpy()
-    code_maps, rows, selective, votes, rare = {}, [], {}, {}, {}
+    labels, rows = test_y.numpy(), []
     for key in sorted(zoo):
         codes = maps.test_codes(zoo[key], test_x)
         try:
-            code_maps[key] = maps.load(maps.map_path(weights_dir, *key), cards[key]["weights_sha256"])
-        except maps.MapError:  # weights newer than their map: fitted here as the demo would (~25 s each)
-            code_maps[key] = maps.fit(codes, cards[key]["weights_sha256"])
+            code_map = maps.load(maps.map_path(weights_dir, *key), cards[key]["weights_sha256"])
+        except maps.MapError:  # weights newer than their map: fitted here as the demo would
+            code_map = maps.fit(codes, cards[key]["weights_sha256"])
         table = units.UnitTable.build(zoo[key], test_x, test_y, torch.from_numpy(codes))
-        selective[key] = float(table.selective.float().mean())
-        rare[key] = (int(table.rare.sum()), table.latent_dim)
-        votes[key] = {"map": maps.neighbour_vote_accuracy(code_maps[key].points, labels),
-                      "pca": maps.neighbour_vote_accuracy(maps.pca_points(codes), labels)}
-        rows.append([model_label(*key), table.latent_dim, f"{int(table.selective.sum())} ({md.pct(selective[key])})",
-                     int(table.dead.sum()), int(table.rare.sum()), int(table.dense.sum()),
-                     f"{maps.neighbour_vote_accuracy(codes, labels):.3f}", f"{votes[key]['map']:.3f}",
-                     f"{votes[key]['pca']:.3f}", f"{maps.placement_accuracy(code_maps[key], labels):.3f}"])
+        rows.append(CodesRow(key, table.latent_dim, int(table.selective.sum()), int(table.dead.sum()),
+                             int(table.rare.sum()), int(table.dense.sum()), maps.neighbour_vote_accuracy(codes, labels),
+                             maps.neighbour_vote_accuracy(code_map.points, labels),
+                             maps.neighbour_vote_accuracy(maps.pca_points(codes), labels),
+                             maps.placement_accuracy(code_map, labels), code_map.points))
+    return rows
+
+
+def write(w: md.Writer, rows: list[CodesRow], test_x, test_y) -> None:
+    """Section 7 from `compute`'s rows: the definitions, the table, the maps' figure and the answer."""
+    w.add("## 7. Reading the codes: maps and units")
     w.add(md.source(maps.fit, maps.neighbour_vote_accuracy, maps.placement_accuracy, units.UnitTable) + "\n\n"
           f"**The map.** Each model's {len(test_x):,} test codes in two dimensions by t-SNE (openTSNE, perplexity "
           f"{maps.PERPLEXITY:g}, seed {maps.SEED}), fitted on all but {maps.HELD_OUT} of them, which the embedding's "
@@ -49,19 +73,23 @@ def write(w: md.Writer, zoo, cards, test_x, test_y, weights_dir: Path) -> None:
           f"*class-selective* from {units.SELECTIVE_FROM:g}: its top class drives it at least "
           f"{(1 + units.SELECTIVE_FROM) / (1 - units.SELECTIVE_FROM):g} times as much as the "
           "others on average.")
-    w.add(md.table(["model", "d", "class-selective units", "dead", "rare", "dense", "10-NN vote, code h",
-                  "10-NN vote, t-SNE map", "10-NN vote, PCA", "placed"], rows))
-    panels = sorted((key for key in zoo if key[1] == w.config.grid_latent_dim or not shipped.on_grid(key[0])),
-                    key=lambda key: (not shipped.on_grid(key[0]), key))
-    w.figure(figures.plot_maps([(f"{model_label(*key)}: 10-NN vote {votes[key]['map']:.3f}", code_maps[key].points)
-                                for key in panels], labels), "code_maps.png", "The test codes' t-SNE maps, by digit")
-    pca = [vote["pca"] for vote in votes.values()]
-    most = max(selective, key=selective.get)
-    text = (f"**Answer.** On every model's t-SNE map the 10 nearest neighbours vote for the right digit at least "
-            f"{min(vote['map'] for vote in votes.values()):.3f} of the time, against {min(pca):.3f}-{max(pca):.3f} on the "
+    k = maps.NEIGHBOURS
+    w.add(md.table(["model", "d", "class-selective units", "dead", "rare", "dense", f"{k}-NN vote, code h",
+                    f"{k}-NN vote, t-SNE map", f"{k}-NN vote, PCA", "placed"],
+                   [[model_label(*r.key), r.latent_dim, f"{r.selective} ({md.pct(r.selective_share)})", r.dead, r.rare,
+                     r.dense, f"{r.vote_code:.3f}", f"{r.vote_map:.3f}", f"{r.vote_pca:.3f}", f"{r.placed:.3f}"]
+                    for r in rows]))
+    panels = sorted((r for r in rows if r.key[1] == w.config.grid_latent_dim or not shipped.on_grid(r.key[0])),
+                    key=lambda r: (not shipped.on_grid(r.key[0]), r.key))
+    w.figure(figures.plot_maps([(f"{model_label(*r.key)}: {k}-NN vote {r.vote_map:.3f}", r.points) for r in panels],
+                               test_y.numpy()), "code_maps.png", "The test codes' t-SNE maps, by digit")
+    pca = [r.vote_pca for r in rows]
+    most = max(rows, key=lambda r: r.selective_share)
+    text = (f"**Answer.** On every model's t-SNE map the {k} nearest neighbours vote for the right digit at least "
+            f"{min(r.vote_map for r in rows):.3f} of the time, against {min(pca):.3f}-{max(pca):.3f} on the "
             "top two principal components: the codes keep the digits apart, and t-SNE shows it where PCA hid it. "
-            f"{model_label(*most)} has the largest share of class-selective units ({md.pct(selective[most])}).")
-    rare_ones = [f"{model_label(*key)} {count} of {d}" for key, (count, d) in sorted(rare.items()) if count]
+            f"{model_label(*most.key)} has the largest share of class-selective units ({md.pct(most.selective_share)}).")
+    rare_ones = [f"{model_label(*r.key)} {r.rare} of {r.latent_dim}" for r in rows if r.rare]
     if rare_ones:
         text += (f" Units that fire on fewer than {md.pct(units.RARE_BELOW)} of the test digits (rare): "
                  f"{', '.join(rare_ones)}; a dead-unit count of 0 does not mean every unit is used.")

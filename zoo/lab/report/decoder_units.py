@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import dataclass
 
 import torch
 
@@ -41,7 +42,32 @@ def _unit_summary(rows: list[dict]) -> dict[str, dict[str, float]]:
                 "area": statistics.median(r["median_area"] for r in rs)} for v, rs in by_variant.items()}
 
 
-def write(w: md.Writer, zoo, extra_by_seed, test_x, test_y) -> None:
+@dataclass(frozen=True)
+class DecoderUnits:
+    """Unit-image statistics per model (`rows`, over seeds for the extra models), the images to draw by d and model
+    label (the first seed's extra models), and per variant the share of digit-like units and the median area."""
+
+    rows: list[dict]
+    images_by_d: dict[int, dict[str, torch.Tensor]]
+    share: dict[str, float]
+    area: dict[str, float]
+
+
+def compute(zoo, extra_by_seed, test_x, test_y) -> DecoderUnits:
+    class_means = torch.stack([test_x[test_y == c].mean(dim=0) for c in range(10)])
+    zoo_rows, zoo_images = _unit_rows(zoo, test_x, class_means)
+    extra = [_unit_rows(models, test_x, class_means) for models in extra_by_seed]
+    extra_rows = [r for r, _ in extra]
+    images_by_d = {d: dict(sorted({**zoo_images.get(d, {}), **extra[0][1].get(d, {})}.items()))
+                   for d in sorted(set(zoo_images) | set(extra[0][1]))}
+    rows = sorted(zoo_rows + over_seeds(extra_rows, fixed=SETTINGS + ("model",)), key=lambda r: (r["d"], r["model"]))
+    summary = {**_unit_summary(zoo_rows), **over_seeds([_unit_summary(r) for r in extra_rows])}
+    return DecoderUnits(rows, images_by_d, {v: s["share"] for v, s in summary.items()},
+                        {v: s["area"] for v, s in summary.items()})
+
+
+def write(w: md.Writer, result: DecoderUnits) -> None:
+    """Section 2 from `compute`'s result: the definitions, a figure per d, the table and what they show."""
     w.add("## 2. The decoder's weights as 28x28 images")
     w.add(md.source(explore.unit_images, measures.unit_image_stats) + "\n\n"
           f"For the course's single-layer model, column j of the decoder's weight matrix ({INPUT_DIM} x d) is the image "
@@ -52,21 +78,13 @@ def write(w: md.Writer, zoo, extra_by_seed, test_x, test_y) -> None:
           "digits without guessing: a unit's *digit correlation* is its largest Pearson correlation with the "
           f"mean test image of a class (>= {DIGIT_LIKE} counts as digit-like); its *area* is the share of the "
           f"{INPUT_DIM} pixels that carries 80% of its absolute weight (a stroke is local: a small area).")
-    class_means = torch.stack([test_x[test_y == c].mean(dim=0) for c in range(10)])
-    zoo_rows, zoo_images = _unit_rows(zoo, test_x, class_means)
-    extra = [_unit_rows(models, test_x, class_means) for models in extra_by_seed]
-    extra_rows = [r for r, _ in extra]
-    for d in sorted(set(zoo_images) | set(extra[0][1])):  # the figures show the first seed's extra models
-        images = dict(sorted({**zoo_images.get(d, {}), **extra[0][1].get(d, {})}.items()))
+    for d, images in result.images_by_d.items():
         w.figure(figures.plot_unit_images(images), f"decoder_units_d{d}.png", f"What each code unit draws, d={d}")
-    rows = sorted(zoo_rows + over_seeds(extra_rows, fixed=SETTINGS + ("model",)), key=lambda r: (r["d"], r["model"]))
     w.add(md.table(["model", "units", f"digit-like (corr >= {DIGIT_LIKE})", "median digit correlation",
-                  "median area (80% of weight)"],
-                 [[r["model"], r["units"], f"{r['digit_like']} ({md.pct(r['digit_like'] / r['units'])})",
-                   f"{r['median_corr']:.2f}", md.pct(r["median_area"])] for r in rows]))
-    summary = {**_unit_summary(zoo_rows), **over_seeds([_unit_summary(r) for r in extra_rows])}
-    share = {v: s["share"] for v, s in summary.items()}
-    area = {v: s["area"] for v, s in summary.items()}
+                    "median area (80% of weight)"],
+                   [[r["model"], r["units"], f"{r['digit_like']} ({md.pct(r['digit_like'] / r['units'])})",
+                     f"{r['median_corr']:.2f}", md.pct(r["median_area"])] for r in result.rows]))
+    share, area = result.share, result.area
     most = max(share, key=share.get)
     ordered = ", ".join(f"{v} {md.pct(s)}" for v, s in sorted(share.items(), key=lambda item: -item[1]))
     text = (f"**What they show.** Digit-like units, all d together: {ordered}; {most}'s units look most like "

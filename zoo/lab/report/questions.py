@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 
 from zoo.lab import figures, measures, probes, tables
 from zoo.lab.report import markdown as md
@@ -10,7 +11,39 @@ from zoo.model import IMAGE_SIZE, INPUT_DIM
 from zoo.registry import model_label
 
 
-def write(w: md.Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
+@dataclass(frozen=True)
+class Questions:
+    """The rows each of section 4's questions formats: probes, walks, parameter counts, code sizes."""
+
+    probe_rows: list[dict]  # probes.probe_table
+    walk_ends: tuple[int, int]  # the test digits the walk goes between (the first 3 and the first 8)
+    walks: list[dict]  # tables.interpolation_rows: the pixel blend first
+    parameter_rows: list[dict]  # tables.parameter_table
+    code_size_rows: list[dict]  # tables.code_size_table
+    png: list[int]  # each test digit's bytes as an 8-bit PNG
+
+
+def compute(zoo, extra, train_x, train_y, test_x, test_y, config) -> Questions:
+    c = config
+    probe_rows = probes.probe_table(zoo, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
+                                    seed=c.seed, max_iter=c.probe_max_iter)
+    a, b = (int((test_y == digit).nonzero()[0]) for digit in (3, 8))
+    walked = {k: m for k, m in zoo.items() if k[1] == c.grid_latent_dim}
+    walks = tables.interpolation_rows(walked, test_x[a], test_x[b], test_x, steps=c.interpolation_steps)
+    return Questions(probe_rows, (a, b), walks, tables.parameter_table({**zoo, **extra}),  # counts: the same every seed
+                     tables.code_size_table(zoo, train_x, test_x), measures.png_bytes(test_x))
+
+
+def write(w: md.Writer, result: Questions, zoo, train_y, test_x, test_y) -> None:
+    """Section 4 from `compute`'s rows: (a) why learn h, and the walk between two codes; (b) parameters against d;
+    (c) h's size. The figures draw the best code in 2-D and the walks."""
+    _why_h(w, result.probe_rows, zoo, train_y, test_x, test_y)
+    _walk(w, result)
+    _parameters(w, result.parameter_rows, zoo)
+    _code_size(w, result.code_size_rows, result.png)
+
+
+def _why_h(w: md.Writer, rows: list[dict], zoo, train_y, test_x, test_y) -> None:
     c = w.config
     w.add("## 4. The three questions")
     w.add("### (a) Why learn a representation h?")
@@ -22,8 +55,6 @@ def write(w: md.Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
           f"({10 * c.probe_labels_per_class:,} labels, drawn with seed {c.seed}), accuracy on the {len(test_y):,} test "
           f"images. Features standardised; the L2 weight chosen on a {probes.VALIDATION_SHARE:.0%} validation split of the labelled "
           f"images from {', '.join(md.exponent(l2) for l2 in probes.L2_GRID)}; L-BFGS, {c.probe_max_iter} iterations.")
-    rows = probes.probe_table(zoo, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
-                                seed=c.seed, max_iter=c.probe_max_iter)
     w.add(md.table(["features", "numbers per image", "accuracy, all labels",
                   f"accuracy, {c.probe_labels_per_class} labels per class"],
                  [[r["features"], r["dim"], md.pct(r["accuracy_all"]), md.pct(r["accuracy_few"])] for r in rows]))
@@ -51,9 +82,10 @@ def write(w: md.Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
     shown = test_x[:5000], test_y[:5000]
     w.figure(figures.plot_codes_2d(zoo[key], model_label(*key), *shown), "codes_2d.png",
              "Test digits in 2-D: pixels against h")
-    a, b = (int((test_y == digit).nonzero()[0]) for digit in (3, 8))
-    walked = {k: m for k, m in zoo.items() if k[1] == c.grid_latent_dim}
-    walks = tables.interpolation_rows(walked, test_x[a], test_x[b], test_x, steps=c.interpolation_steps)
+
+
+def _walk(w: md.Writer, result: Questions) -> None:
+    c, (a, b), walks = w.config, result.walk_ends, result.walks
     blend, learnt = walks[0], walks[1:]
     closest = min(learnt, key=lambda r: r["midway"])
     w.add(f"**Walking between two codes** (`interpolation_rows`; the demo's Explore tab does it for any input). "
@@ -69,6 +101,8 @@ def write(w: md.Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
           "The figure shows each path, the blend on top.")
     w.figure(figures.plot_interpolation(walks), "interpolation.png", "From a 3 to an 8: pixels against codes")
 
+
+def _parameters(w: md.Writer, prows: list[dict], zoo) -> None:
     w.add("### (b) The number of parameters as a function of d")
     w.add(md.source(measures.parameter_formula, tables.parameter_table) + "\n\n"
           "Each Linear(a, b) layer has a·b weights and b biases, so a model with layer widths n_0, ..., n_L has "
@@ -78,15 +112,14 @@ def write(w: md.Writer, zoo, extra, train_x, train_y, test_x, test_y) -> None:
           + " ".join(f"The zoo's ({shape}): **{md.formula(config)}**."
                      for shape, config in sorted({md.layers(m.config): m.config for m in zoo.values()}.items())) + " "
           "*measured* is `sum(p.numel() for p in model.parameters())` on the loaded model.")
-    prows = tables.parameter_table({**zoo, **extra})  # a count, the same for every seed
     w.add(md.table(["model", "layers", "formula", "formula at d", "measured", "equal"],
                  [[model_label(r["variant"], r["d"]), " -> ".join(map(str, r["layers"])),
                    f"{r['slope']}·d + {r['intercept']:,}", f"{r['formula']:,}", f"{r['measured']:,}",
                    "yes" if r["formula"] == r["measured"] else "**NO**"] for r in prows]))
 
+
+def _code_size(w: md.Writer, crows: list[dict], png: list[int]) -> None:
     w.add(f"### (c) The size of h relative to the {IMAGE_SIZE}x{IMAGE_SIZE} image")
-    crows = tables.code_size_table(zoo, train_x, test_x)
-    png = measures.png_bytes(test_x)
     w.add(md.source(tables.code_size_table, measures.quantise_uint8, measures.png_bytes) + "\n\n"
           f"An MNIST image is {INPUT_DIM} pixels of one byte: {INPUT_DIM} bytes; saved as an 8-bit PNG "
           f"(PIL, optimize) a test digit takes {statistics.mean(png):.0f} bytes on average (median "

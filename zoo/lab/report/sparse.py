@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from zoo.data import LABEL_COUNTS
 from zoo.lab import experiments, figures
 from zoo.lab.report import markdown as md
@@ -21,14 +23,34 @@ def _code_activation(variant_config: dict) -> str:
     return f"- the code is a {variant_config['encoder_activation']}, so entries can be exactly zero"
 
 
-def write(w: md.Writer, cards, per_seed: list[list[dict]]) -> None:
-    """`per_seed`: the trade-off's rows (experiments.tradeoff_rows) for each seed."""
-    c = w.config
+@dataclass(frozen=True)
+class Sparse:
+    """The shipped sparse models' cards (by d) and the trade-off's rows, per seed and over seeds."""
+
+    cards: list[dict]
+    shipped_rows: list[dict]  # per shipped model: d, test MSE, share of zeros, epochs (the trade-off figure's marks)
+    per_seed: list[list[dict]]  # experiments.tradeoff_rows for each seed
+    tradeoff: list[dict]  # the same over seeds (mean ± sd)
+
+
+def compute(cards, per_seed: list[list[dict]]) -> Sparse:
     sparse_cards = [cards[k] for k in sorted(cards) if k[0] == "sparse"]
+    shipped_rows = [{"d": card["latent_dim"], "mse": card["metrics"]["test_mse"],
+                     "zero_fraction": card["metrics"]["zero_fraction"], "epochs": card["epochs"]} for card in sparse_cards]
+    return Sparse(sparse_cards, shipped_rows, per_seed, over_seeds(per_seed, fixed=SETTINGS) if per_seed else [])
+
+
+def write(w: md.Writer, result: Sparse) -> None:
+    """Section 5 from `compute`'s result: the loss, the shipped models' sparsity, the trade-off."""
     w.add("## 5. The sparse autoencoder")
-    if not sparse_cards:
+    if not result.cards:
         w.add("No sparse model in the weights directory.")
         return
+    _loss_and_shipped(w, result.cards)
+    _tradeoff(w, result)
+
+
+def _loss_and_shipped(w: md.Writer, sparse_cards: list[dict]) -> None:
     v = sparse_cards[0]["variant_config"]
     w.add(md.source(figures.plot_l1_schedule, experiments.sparse_tradeoff) + "\n\n"
           "loss = reconstruction + l1_weight(t) · ||h||_1 / d (averaged over the batch) + l2_weight · ||W_dec||^2"
@@ -46,17 +68,15 @@ def write(w: md.Writer, cards, per_seed: list[list[dict]]) -> None:
           f"of them) until epoch {v['revive_until_epoch']}.\n\n"
           f"Sparsity of the shipped models on the {sum(LABEL_COUNTS['test']):,} test images (from their model cards, written by "
           "`python train_all.py`):")
-    shipped_rows = []
-    for card in sparse_cards:
-        m = card["metrics"]
-        shipped_rows.append({"d": card["latent_dim"], "mse": m["test_mse"], "zero_fraction": m["zero_fraction"],
-                        "epochs": card["epochs"]})
     w.add(md.table(["model", "zero entries", "active units per image", "dead units", "test MSE"],
                  [[model_label("sparse", card["latent_dim"]), md.pct(card["metrics"]["zero_fraction"]),
                    f"{card['metrics']['active_units_per_image']:.1f} of {card['latent_dim']}",
                    card["metrics"]["dead_units"], md.mse(card["metrics"]["test_mse"])] for card in sparse_cards]))
     w.figure(figures.plot_l1_schedule(sparse_cards), "l1_schedule.png", "The L1 schedule and test MSE per epoch")
-    rows = over_seeds(per_seed, fixed=SETTINGS)
+
+
+def _tradeoff(w: md.Writer, result: Sparse) -> None:
+    c, rows = w.config, result.tradeoff
     schedule = experiments.scaled_sparse_schedule(c.tradeoff_epochs)
     shape = " -> ".join(map(str, [INPUT_DIM, *c.tradeoff_hidden_dims, c.tradeoff_latent_dim,
                                   *c.tradeoff_hidden_dims[::-1], INPUT_DIM]))
@@ -74,6 +94,6 @@ def write(w: md.Writer, cards, per_seed: list[list[dict]]) -> None:
           f"{md.pct(first['zero_fraction'])} to {md.pct(last['zero_fraction'])} while the test MSE goes from "
           f"{md.mse(first['mse'])} to {md.mse(last['mse'])}: sparsity is bought with reconstruction error, and "
           "l1_weight chooses the point on the curve (docs/TRAINING.md has the longer runs behind the shipped choice).")
-    w.figure(figures.plot_tradeoff(per_seed[0], shipped_rows, f"{shape}, {c.tradeoff_epochs} epochs, over l1_weight "
+    w.figure(figures.plot_tradeoff(result.per_seed[0], result.shipped_rows, f"{shape}, {c.tradeoff_epochs} epochs, over l1_weight "
                                     f"(seed {c.seeds[0]})"), "sparse_tradeoff.png",
              "MSE against sparsity over l1_weight")
