@@ -34,7 +34,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run"]
 
 # The floor: Gradio's page with a canvas of its own and a slider, each drawing once per frame and timing
-# itself as zoo_bench.js does (engine.js's `timed`), with no model behind them.
+# itself as zoo_tab.js does (engine.js's `timed`), with no model behind them.
 FLOOR_JS = """
 const pad = element.querySelector('canvas'), range = element.querySelector('input');
 pad.width = pad.height = 400;
@@ -123,7 +123,7 @@ def open_page(browser, url: str, kind: str):
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_function("window.floorReady === true" if kind == "floor"
-                           else "document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000, polling=20)
+                           else "document.querySelector('.zoo-page')?.dataset.ready === 'yes'", timeout=60000, polling=20)
     return page, time.perf_counter() - start, fetched(page)
 
 
@@ -149,7 +149,7 @@ def measure_loads(browser, url: str, kind: str, loads: int) -> dict:
         start = time.perf_counter()
         page.reload()
         page.wait_for_function("window.floorReady === true" if kind == "floor"
-                               else "document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000, polling=20)
+                               else "document.querySelector('.zoo-page')?.dataset.ready === 'yes'", timeout=60000, polling=20)
         warm.append(1000 * (time.perf_counter() - start))
         warm_bytes.append(fetched(page))
         page.context.close()

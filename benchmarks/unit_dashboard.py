@@ -99,7 +99,7 @@ def chromium(demo_url: str, floor_url: str, clicks: int) -> tuple[list[float], l
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(demo_url)
-        page.wait_for_function("document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000)
+        page.wait_for_function("document.querySelector('.zoo-page')?.dataset.ready === 'yes'", timeout=60000)
         page.get_by_role("tab", name="Explore").click()
         page.wait_for_function("document.querySelectorAll('#explore-units-table tbody tr').length > 0", timeout=60000)
         rows = page.locator("#explore-units-table tbody tr")

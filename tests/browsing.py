@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-READY = "document.querySelector('.zoo-bench')?.dataset.ready === 'yes'"
-BENCH = "document.querySelector('.zoo-bench').zoo"  # the Zoo tab's script's own API (zoo_bench.js)
+READY = "document.querySelector('.zoo-page')?.dataset.ready === 'yes'"
+ZOO_PAGE = "document.querySelector('.zoo-page').zoo"  # the Zoo tab's script's own API (zoo_tab.js)
 
 
 def open_demo(browser, url: str, **context):
@@ -64,4 +64,4 @@ def wait_message(page, start: str, timeout: float = 30000) -> str:
 
 def page_input(page) -> list[float] | None:
     """The 784 numbers the models see now (the page's copy of preprocess_sketch of its canvas, or a test digit)."""
-    return page.evaluate(f"{BENCH}.input()")
+    return page.evaluate(f"{ZOO_PAGE}.input()")

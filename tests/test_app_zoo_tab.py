@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 import torch
-from browsing import BENCH, SEVEN, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
+from browsing import SEVEN, ZOO_PAGE, canvas_centre, frame, message, open_demo, page_input, stroke, wait_message
 from PIL import Image
 
 import registry
@@ -15,7 +15,7 @@ from zoo.analysis.comparison import add_seeded_noise, as_pixels, compare, seed_n
 from zoo.app.checks import answered
 from zoo.app.digits import MnistDigits
 from zoo.app.keys import ModelKey
-from zoo.app.zoo_tab import noise_for, pick_digit, server_reconstructions
+from zoo.app.zoo_tab import noise_for, pick_digit, server_reconstructions, sketch_settings
 from zoo.data.sketch import EMPTY, preprocess_sketch
 
 CAPTION = re.compile(r"(\w+(?: \(yours\))?) d=(\d+) · MSE (\d\.\d{4})")
@@ -122,7 +122,7 @@ def test_the_page_runs_the_zoo_as_the_pen_moves_and_asks_the_server_nothing(serv
         stroke(page, SEVEN)
         over = message(page)
         page.reload()
-        page.wait_for_function("document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000)
+        page.wait_for_function("document.querySelector('.zoo-page')?.dataset.ready === 'yes'", timeout=60000)
         stroke(page, SEVEN)
         after_reload = message(page)
         errors = page.errors
@@ -185,7 +185,7 @@ def test_the_pages_reconstructions_are_the_servers(server, chromium, zoo, mnist_
         browser = chromium(p)
         page = open_demo(browser, server)
         in_page = page.evaluate(f"""async ([digits, seed, levels]) => {{
-            const noise = Float32Array.from(await {BENCH}.noise(seed)), out = {{}};
+            const noise = Float32Array.from(await {ZOO_PAGE}.noise(seed)), out = {{}};
             const encode = a => {{ const bytes = new Uint8Array(a.buffer); let s = '';
                                    for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
                                    return btoa(s); }};
@@ -269,7 +269,7 @@ def test_a_model_the_page_cannot_load_runs_on_the_server_and_the_page_says_so(se
         errors = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.goto(server)
-        page.wait_for_function("document.querySelector('.zoo-bench')?.dataset.ready === 'yes'", timeout=60000)
+        page.wait_for_function("document.querySelector('.zoo-page')?.dataset.ready === 'yes'", timeout=60000)
         status = page.locator("#engine").inner_text()
         stroke(page, SEVEN)
         page.wait_for_function("[...document.querySelectorAll('#reconstructions figcaption')]"
@@ -286,3 +286,88 @@ def test_a_model_the_page_cannot_load_runs_on_the_server_and_the_page_says_so(se
     assert np.abs(np.array(shown) - expected.astype(int)).max() <= 1
     assert sum(c.endswith("(on the server)") for c in others) == 1
     assert errors and all("Failed to load resource" in e for e in errors)  # only the weights we blocked
+
+
+PARTS = """async sketch => {
+  const zoo = window.AEZoo, out = {};
+  const entry = zoo.list.find(m => m.id === 'sparse-d32'), model = zoo.models.get('sparse-d32').model;
+  const x = Float32Array.from({length: 784}, (_, i) => (i % 29) / 28);
+  // Results: each (model, seed, level) computed once for an input, all forgotten for the next.
+  const results = new zoo.Results(0.05, Float32Array.from({length: 784}, (_, i) => Math.sin(i)));
+  results.setInput(x);
+  const first = results.get(entry, model, 0, 0.3);
+  out.cached = results.get(entry, model, 0, 0.3) === first && results.results.size === 1;
+  out.same = Array.from(first.out).every((v, i) => v === model.decode(model.encode(results.noisyInput(0, 0.3)))[i]);
+  out.levels = results.levels(0.3).slice(0, 3);
+  out.pending = [...results.pending([[entry, model]], [[entry, model]], 0, 0.3)].slice(0, 3).map(([, , s, a]) => [s, a]);
+  results.setInput(x.map(v => 1 - v));
+  out.cleared = results.results.size === 0 && results.get(entry, model, 0, 0.3) !== first;
+  // CodeChart: a bar per non-zero unit, named on hover; hidden with no sparse model.
+  const box = document.createElement('div');
+  box.innerHTML = '<p></p><canvas></canvas>';
+  document.body.append(box);
+  const chart = new zoo.CodeChart(box, [['#123456', 'blue']]);
+  chart.draw([[entry, first.h]], zoo.list);
+  out.bars = chart.canvas.bars.length;
+  out.nonzero = Array.from(first.h).filter(v => v !== 0).length;
+  out.label = box.querySelector('p').textContent;
+  chart.draw([], zoo.list);
+  out.hidden = chart.canvas.hidden;
+  // Sketchpad: a stroke read as preprocess_sketch reads its canvas; Undo leaves it empty.
+  const canvas = document.createElement('canvas');
+  const changes = [];
+  const pad = new zoo.Sketchpad(canvas, {size: 400, brush: 24, field: 28}, (e, reread) => changes.push(reread));
+  pad.paintPage();
+  pad.strokes.push([[150, 100], [250, 100], [180, 300]]);
+  pad.paintPage();
+  const read = pad.read(sketch), boxed = zoo.prepare(canvas, sketch, pad.drawn), whole = zoo.prepare(canvas, sketch);
+  out.read = read.source === 'your drawing' && Array.from(read.x).every((v, i) => v === boxed.x[i]);
+  out.box = Math.max(...Array.from(read.x).map((v, i) => Math.abs(v - whole.x[i])));  // the white outside the box: nothing
+  pad.undo(null);
+  out.undone = pad.read(sketch).error === sketch.empty && changes.join() === 'true';
+  // ModelGrid: a checkbox per variant and d; unticked, its models leave the selection and the grid.
+  const grid = document.createElement('div');
+  grid.innerHTML = '<fieldset id="v"></fieldset><fieldset id="d"></fieldset><div id="g"></div>';
+  const models = new zoo.ModelGrid(grid.querySelector('#v'), grid.querySelector('#d'), grid.querySelector('#g'));
+  models.pickers(zoo.list);
+  out.boxes = [...grid.querySelectorAll('input')].map(b => b.value);
+  grid.querySelector('#v input[value=sparse]').checked = false;
+  models.layout(zoo.list);
+  out.selected = models.selection(zoo.list).map(m => m.id);
+  out.cells = [...models.cells.keys()];
+  // ServerResults: one call per input; the answer kept for that input only.
+  let calls = 0;
+  const remote = new zoo.ServerResults(async ({ids}) => { calls++; return {results: ids.map(id => ({id, mse: 1}))}; },
+                                       () => null, () => null);
+  remote.ask([entry], x, 0, 0);
+  remote.ask([entry], x, 0, 0);
+  await new Promise(resolve => setTimeout(resolve, 50));
+  out.calls = calls;
+  out.answered = remote.answers([entry]).map(([m, r]) => r.id);
+  remote.ask([entry], x, 0.5, 0);
+  out.waiting = remote.answers([entry]).length;
+  out.describe = zoo.describe();
+  return out;
+}"""
+
+
+@pytest.mark.slow
+def test_the_zoo_tabs_parts_do_their_one_job_each(server, chromium):
+    """AEZoo's parts on their own, through their seams: the result cache, the code chart, the sketchpad, the pickers
+    and grid, the server's results for models the page cannot run, and the engine's account of itself."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        page = open_demo(chromium(p), server)
+        got = page.evaluate(PARTS, sketch_settings())
+        errors = page.errors
+        page.context.close()
+    assert got["cached"] and got["same"] and got["cleared"]
+    assert got["levels"] == [0.3, 0.25, 0.35] and got["pending"] == [[0, 0.3], [0, 0.25], [0, 0.35]]
+    assert got["bars"] == got["nonzero"] > 0 and got["label"].endswith("sparse d=32 blue") and got["hidden"]
+    assert got["read"] and got["box"] < 1e-12 and got["undone"]
+    assert set(got["boxes"]) >= {"plain", "denoising", "sparse", "deep", "16", "30", "32", "64"}
+    assert got["selected"] == got["cells"] and "sparse-d32" not in got["selected"] and "plain-d16" in got["selected"]
+    assert got["calls"] == 1 and got["answered"] == ["sparse-d32"] and got["waiting"] == 0
+    assert got["describe"]["text"].startswith("Every model runs in this page") and not got["describe"]["onServer"]
+    assert not errors

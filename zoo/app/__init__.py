@@ -14,7 +14,9 @@
     explore_api      Explore's HTTP API: /decode, /interpolate, /neighbours, /unit, /map
     train_tab        train your own autoencoder live, keep it
     lab_tab          the lab report
-    static/          engine.js (the models in the page, shared), a template and a script per component, app.css
+    static/          the page's scripts, each a part of window.AEZoo: layers.js, sketch.js and engine.js (the models
+                     in the page, shared); the Zoo tab's sketchpad, model_grid, results, server_results and
+                     code_chart, wired by zoo_tab.js; a template and a script per Explore panel; app.css
 
 `build_demo` puts them together; `zoo.demo` is the command (python demo.py, ae-zoo-demo).
 """

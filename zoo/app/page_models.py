@@ -1,6 +1,6 @@
 """The models as the page runs them: each one's program, its weights file served to the browser, the page's list.
 
-The page (static/engine.js) reads each model's safetensors file, the same bytes the registry loads,
+The page (static/engine.js and layers.js) reads each model's safetensors file, the same bytes the registry loads,
 once per page load (the URL names the file's sha256, so the browser may keep it for good), and runs
 the model's program: its layers in order, each naming its tensors as the file does. A model with a
 layer the page cannot run gets no program; the page then asks the server for it and says so.
@@ -148,12 +148,22 @@ def static_url(name: str) -> str:
     return f"{STATIC_ROUTE}/{name}?v={digest}"
 
 
+# The page's scripts, each a part of window.AEZoo, in the order they load: the engine (shared by every tab), then
+# the Zoo tab's parts. Each file guards against a second load.
+ENGINE_SCRIPTS = ("layers.js", "sketch.js", "engine.js")
+ZOO_TAB_SCRIPTS = (*ENGINE_SCRIPTS, "sketchpad.js", "model_grid.js", "results.js", "server_results.js", "code_chart.js")
+
+
+def script_tags(names) -> str:
+    """<script> elements for files of static/, in order (a gr.HTML's head: Gradio loads each src once)."""
+    return "".join(f'<script src="{static_url(name)}"></script>' for name in names)
+
+
 def page_head(models: DemoModels) -> str:
     """For the document's head: the models the server starts with, then the page's engine, which starts fetching
     their weights at once, while Gradio's page still loads (and asks zoo/models.json for any kept since)."""
     listed = json.dumps(models.manifest()).replace("</", "<\\/")  # no "</script>" inside the element
-    return (f'<script type="application/json" id="zoo-models">{listed}</script>'
-            f'<script src="{static_url("engine.js")}"></script>')
+    return f'<script type="application/json" id="zoo-models">{listed}</script>' + script_tags(ZOO_TAB_SCRIPTS)
 
 
 def read_static(name: str) -> str:

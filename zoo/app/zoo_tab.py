@@ -1,11 +1,11 @@
 """The Zoo tab: draw on a canvas of the page's own, and every selected model reconstructs it as the pen moves.
 
-The page runs the models itself (static/engine.js, static/zoo_bench.js): it reads the canvas, makes it
-look like MNIST as `zoo.data.sketch.preprocess_sketch` does, adds the seed's noise and runs each model, with
-no request while drawing, undoing, clearing or moving the noise slider. The server answers what the
-page cannot make itself: a seed's noise (`noise_for`), a random test digit (`pick_digit`), and the
-models the page cannot run (`server_reconstructions`). The component's value is the input the models see, which
-the Explore tab takes.
+The page runs the models itself (static/zoo_tab.js, on the engine and the parts page_models.ZOO_TAB_SCRIPTS
+lists): it reads the canvas, makes it look like MNIST as `zoo.data.sketch.preprocess_sketch` does, adds the
+seed's noise and runs each model, with no request while drawing, undoing, clearing or moving the noise slider.
+The server answers what the page cannot make itself: a seed's noise (`noise_for`), a random test digit
+(`pick_digit`), and the models the page cannot run (`server_reconstructions`). The component's value is the
+input the models see, which the Explore tab takes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from zoo.analysis.comparison import compare, seed_noise
 from zoo.app.checks import MAX_SEED, answered, bad_setting, image, model_by_id, refuse
 from zoo.app.digits import MnistDigits
-from zoo.app.page_models import DemoModels, read_static, static_url
+from zoo.app.page_models import ZOO_TAB_SCRIPTS, DemoModels, read_static, script_tags
 from zoo.data import sketch
 from zoo.model import IMAGE_SIZE
 
@@ -29,7 +29,7 @@ CODE_COLOURS = (("#4c78a8", "blue"), ("#f58518", "orange"), ("#e45756", "red"), 
 
 
 def sketch_settings() -> dict:
-    """zoo.data.sketch's constants and messages, for the page's copy of preprocess_sketch (engine.js)."""
+    """zoo.data.sketch's constants and messages, for the page's copy of preprocess_sketch (sketch.js)."""
     return {"field": IMAGE_SIZE, "box": sketch.BOX, "ink_threshold": sketch.INK_THRESHOLD,
             "crop_threshold": sketch.CROP_THRESHOLD, "luma": list(sketch.LUMA), "empty": sketch.EMPTY, "dot": sketch.DOT}
 
@@ -90,9 +90,9 @@ def build_zoo_tab(models: DemoModels, digits: MnistDigits) -> gr.HTML:
                     "watch every model reconstruct it as you draw: the models run in this page. MSE is against the "
                     "clean input.")
         zoo_page = gr.HTML(
-            value=None, html_template=read_static("zoo_bench.html"), js_on_load=read_static("zoo_bench.js"),
-            head=f'<script src="{static_url("engine.js")}"></script>', apply_default_css=False,
-            server_functions=[noise, random_digit, run_on_server], elem_id="zoo-bench",  # the page's server.<name>(...)
+            value=None, html_template=read_static("zoo_tab.html"), js_on_load=read_static("zoo_tab.js"),
+            head=script_tags(ZOO_TAB_SCRIPTS), apply_default_css=False,
+            server_functions=[noise, random_digit, run_on_server], elem_id="zoo-page",  # the page's server.<name>(...)
             models=models.manifest(), canvas_size=CANVAS, brush_size=BRUSH, noise_step=NOISE_STEP, max_seed=MAX_SEED,
             sketch=sketch_settings(), first_noise=seed_noise(0).tolist(), colours=CODE_COLOURS)
     return zoo_page

@@ -2,7 +2,7 @@
 // decoded in this page (window.AEZoo, engine.js) on every move, on "Only this unit on" and on Reset.
 // `props.code` (zoo.app.explore_tab.code_view) comes from the server with each new input or model: the
 // model, its code h of the input, each unit's slider range and value alone, and the input's pixels.
-const zoo = window.AEZoo;
+const zoo = window.AEZoo = window.AEZoo || {};  // its parts may load after this script
 const find = selector => element.querySelector(selector);
 const sliders = find('#explore-sliders'), note = find('#explore-code-note'), decoded = find('#explore-decoded');
 const unitInput = find('#explore-unit input');

@@ -1,7 +1,7 @@
 // Explore's units (the js_on_load of its gr.HTML): the chosen model's units in a list, sorted here, and the
 // dashboard of the unit picked, drawn by the server (zoo.app.unit_dashboard) and put in place here.
 // `props.units` (zoo.app.explore_tab.units_view): the model and a row per unit.
-const zoo = window.AEZoo;
+const zoo = window.AEZoo = window.AEZoo || {};  // its parts may load after this script
 const find = selector => element.querySelector(selector);
 const body = find('#explore-units-table tbody'), board = find('#explore-dashboard');
 let by = 'unit', picked = null;

@@ -2,7 +2,7 @@
 // the straight line from the code of one end to the other's, computed in this page (window.AEZoo), above a
 // strip of the same walk in pixels (a blend). The steps slider redraws them here; the ends and the models
 // come from the server as `props.walk` (zoo.app.explore_tab.walk_view).
-const zoo = window.AEZoo;
+const zoo = window.AEZoo = window.AEZoo || {};  // its parts may load after this script
 const find = selector => element.querySelector(selector);
 const strips = find('#explore-walk'), note = find('#explore-walk-note');
 const stepsInput = find('#explore-steps input'), stepsShown = find('#explore-steps output');
