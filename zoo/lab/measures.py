@@ -12,6 +12,8 @@ from PIL import Image
 
 from zoo.model import IMAGE_SIZE, ModelConfig, parameter_count
 
+AREA_SHARE = 0.8  # a unit image's area: the share of pixels that carries this share of its absolute weight
+
 
 def psnr(mse: float) -> float:
     """Peak signal-to-noise ratio in dB for pixels in [0, 1]: 10 log10(1 / MSE)."""
@@ -49,7 +51,7 @@ def unit_image_stats(images: torch.Tensor, class_means: torch.Tensor) -> dict:
     best, best_class = corr.max(dim=1)
     mass = u.abs().sort(dim=1, descending=True).values
     share = mass.cumsum(dim=1) / mass.sum(dim=1, keepdim=True)
-    area_80 = ((share < 0.8).sum(dim=1) + 1).double() / u.shape[1]
+    area_80 = ((share < AREA_SHARE).sum(dim=1) + 1).double() / u.shape[1]
     silent = mass[:, 0] == 0
     best[silent], area_80[silent] = float("nan"), float("nan")
     return {"digit_correlation": best.tolist(), "best_class": best_class.tolist(), "area_80": area_80.tolist()}

@@ -77,11 +77,11 @@ def write(w: md.Writer, result: DecoderUnits) -> None:
           "adds ink, blue removes it; each unit is scaled to its own largest value. To say which look like "
           "digits without guessing: a unit's *digit correlation* is its largest Pearson correlation with the "
           f"mean test image of a class (>= {DIGIT_LIKE} counts as digit-like); its *area* is the share of the "
-          f"{INPUT_DIM} pixels that carries 80% of its absolute weight (a stroke is local: a small area).")
+          f"{INPUT_DIM} pixels that carries {md.pct(measures.AREA_SHARE, 0)} of its absolute weight (a stroke is local: a small area).")
     for d, images in result.images_by_d.items():
         w.figure(figures.plot_unit_images(images), f"decoder_units_d{d}.png", f"What each code unit draws, d={d}")
     w.add(md.table(["model", "units", f"digit-like (corr >= {DIGIT_LIKE})", "median digit correlation",
-                    "median area (80% of weight)"],
+                    f"median area ({md.pct(measures.AREA_SHARE, 0)} of weight)"],
                    [[r["model"], r["units"], f"{r['digit_like']} ({md.pct(r['digit_like'] / r['units'])})",
                      f"{r['median_corr']:.2f}", md.pct(r["median_area"])] for r in result.rows]))
     share, area = result.share, result.area

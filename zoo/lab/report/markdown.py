@@ -26,8 +26,8 @@ def mse(value: float) -> str:
     return f"{value:.5f}"
 
 
-def pct(value: float) -> str:
-    return f"{100 * value:.1f}%"
+def pct(value: float, digits: int = 1) -> str:
+    return f"{100 * value:.{digits}f}%"
 
 
 def points(share: float) -> float:

@@ -16,7 +16,7 @@ class Questions:
     """The rows each of section 4's questions formats: probes, walks, parameter counts, code sizes."""
 
     probe_rows: list[dict]  # probes.probe_table
-    walk_ends: tuple[int, int]  # the test digits the walk goes between (the first 3 and the first 8)
+    walk_ends: tuple[int, int]  # the test digits the walk goes between (the first of each of config.walk_digits)
     walks: list[dict]  # tables.interpolation_rows: the pixel blend first
     parameter_rows: list[dict]  # tables.parameter_table
     code_size_rows: list[dict]  # tables.code_size_table
@@ -27,7 +27,7 @@ def compute(zoo, extra, train_x, train_y, test_x, test_y, config) -> Questions:
     c = config
     probe_rows = probes.probe_table(zoo, train_x, train_y, test_x, test_y, per_class=c.probe_labels_per_class,
                                     seed=c.seed, max_iter=c.probe_max_iter)
-    a, b = (int((test_y == digit).nonzero()[0]) for digit in (3, 8))
+    a, b = (int((test_y == digit).nonzero()[0]) for digit in c.walk_digits)
     walked = {k: m for k, m in zoo.items() if k[1] == c.grid_latent_dim}
     walks = tables.interpolation_rows(walked, test_x[a], test_x[b], test_x, steps=c.interpolation_steps)
     return Questions(probe_rows, (a, b), walks, tables.parameter_table({**zoo, **extra}),  # counts: the same every seed
@@ -86,20 +86,21 @@ def _why_h(w: md.Writer, rows: list[dict], zoo, train_y, test_x, test_y) -> None
 
 def _walk(w: md.Writer, result: Questions) -> None:
     c, (a, b), walks = w.config, result.walk_ends, result.walks
+    one, other = c.walk_digits
     blend, learnt = walks[0], walks[1:]
     closest = min(learnt, key=lambda r: r["midway"])
     w.add(f"**Walking between two codes** (`interpolation_rows`; the demo's Explore tab does it for any input). "
-          f"From the first test 3 (#{a}) to the first test 8 (#{b}) in {c.interpolation_steps} steps: the straight "
+          f"From the first test {one} (#{a}) to the first test {other} (#{b}) in {c.interpolation_steps} steps: the straight "
           "line between the two images (a pixel blend), and between their codes h, decoded, for every model with "
           f"d={c.grid_latent_dim}. How far the middle image lies from the nearest other test digit (root mean "
           "squared pixel difference; smaller looks more like a real digit):")
     w.add(md.table(["path", "middle image to the nearest test digit"], [[r["label"], f"{r['midway']:.4f}"] for r in walks]))
     nearer = [r["label"] for r in learnt if r["midway"] < blend["midway"]]
-    w.add(f"The blend's middle image is the 3 and the 8 superimposed, {blend['midway']:.4f} from the nearest real "
+    w.add(f"The blend's middle image is the {one} and the {other} superimposed, {blend['midway']:.4f} from the nearest real "
           f"digit. {len(nearer)} of {len(learnt)} models' middle images lie nearer a real digit than that"
           + (f" ({', '.join(nearer)})" if nearer else "") + f"; {closest['label']} nearest ({closest['midway']:.4f}). "
           "The figure shows each path, the blend on top.")
-    w.figure(figures.plot_interpolation(walks), "interpolation.png", "From a 3 to an 8: pixels against codes")
+    w.figure(figures.plot_interpolation(walks), "interpolation.png", f"From a {one} to an {other}: pixels against codes")
 
 
 def _parameters(w: md.Writer, prows: list[dict], zoo) -> None:
@@ -124,7 +125,7 @@ def _code_size(w: md.Writer, crows: list[dict], png: list[int]) -> None:
           f"An MNIST image is {INPUT_DIM} pixels of one byte: {INPUT_DIM} bytes; saved as an 8-bit PNG "
           f"(PIL, optimize) a test digit takes {statistics.mean(png):.0f} bytes on average (median "
           f"{statistics.median(png):.0f}, min {min(png)}, max {max(png)}). h is d numbers: as float32 (4 bytes each), "
-          "float16 (2) or one byte each, quantised to 256 levels between each unit's min and max over the "
+          f"float16 (2) or one byte each, quantised to {2 ** 8} levels between each unit's min and max over the "
           "training codes. MSE is measured after the round trip (quantise, dequantise, decode).")
     w.add(md.table(["model", "float32 bytes", "float16 bytes", "1-byte bytes", "1-byte / image", "1-byte / PNG",
                   "MSE float32", "MSE float16", "MSE 1-byte", "non-zero entries"],

@@ -26,6 +26,7 @@ class ReportConfig:
     train_images: int | None = None  # use the first N training images for extra models and probes (None: all)
     grid_latent_dim: int = 32  # the d shown in the denoising picture grid and the interpolation
     interpolation_steps: int = 9
+    walk_digits: tuple[int, int] = (3, 8)  # the walk goes from the first test digit of one class to the other's
     figure_dpi: int = 100
     progress: bool = True  # progress lines and bars on stderr
 
