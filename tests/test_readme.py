@@ -111,3 +111,17 @@ def test_the_api_examples_run_against_the_demo(server, tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Input: your drawing; noise amplitude 0.25, seed 3." in done.stdout
     assert "Training finished** after 1 epoch(s)" in done.stdout
+
+
+@pytest.mark.parametrize("name", ["BENCHMARKS.md", "TRAINING.md", "DEMO.md", "DATA.md", "INSTALL.md", "ARCHITECTURE.md"])
+def test_each_doc_is_read_in_one_sitting(name):
+    assert len((ROOT / "docs" / name).read_text().splitlines()) <= 300
+
+
+def test_every_benchmark_section_has_its_command_machine_and_date():
+    sections = (ROOT / "docs" / "BENCHMARKS.md").read_text().split("\n## ")[1:]
+    assert len(sections) >= 6
+    for section in sections:
+        title = section.splitlines()[0]
+        assert "```bash" in section and re.search(r"\b20\d\d-\d\d-\d\d\b", section), title
+        assert re.search(r"Zen 4|Xeon|EPYC", section), title
