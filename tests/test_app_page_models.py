@@ -15,7 +15,19 @@ from torch import nn
 
 import registry
 from zoo.app.keys import ModelKey
-from zoo.app.page_models import STATIC_DIR, DemoModels, Served, load_models, page_head, program, routes, static_url
+from zoo.app.page_models import (
+    PAGE_SCRIPTS,
+    STATIC_DIR,
+    DemoModels,
+    Served,
+    load_models,
+    page_head,
+    program,
+    routes,
+    script_tags,
+    static_url,
+)
+from zoo.app.page_weights import rounded, rounded_model
 from zoo.store import checkpoint
 from zoo.system import paths
 from zoo.variants import get_variant
@@ -47,13 +59,13 @@ def run_program(steps: list[dict], tensors: dict, x: np.ndarray) -> np.ndarray:
     return x
 
 
-def test_each_shipped_models_program_over_its_file_is_the_model(shipped, mnist_test):
+def test_each_shipped_models_program_over_its_page_file_is_the_rounded_model(shipped, mnist_test):
     x = mnist_test[0][:16]
     for key in shipped:
         entry = shipped.entry(key)
-        tensors = load_numpy(shipped.weights(sha256_of(entry)))
+        tensors = rounded(load_numpy(shipped.page_weights(sha256_of(entry)).data))
         with torch.no_grad():
-            expected = shipped[key](x).numpy()
+            expected = rounded_model(shipped[key])(x).numpy()
         page = np.stack([run_program(entry["program"]["decoder"], tensors,
                                      run_program(entry["program"]["encoder"], tensors, row.numpy())) for row in x])
         assert np.abs(page - expected).max() < 1e-5, key
@@ -75,18 +87,24 @@ def test_the_list_names_each_model_and_its_weights_by_content(shipped):
     assert [e["id"] for e in listed] == [k.id for k in sorted(shipped)]
     for entry in listed:
         sha = re.fullmatch(r"zoo/weights/([0-9a-f]{64})\.safetensors", entry["url"]).group(1)
-        weights = shipped.weights(sha)
-        assert hashlib.sha256(weights).hexdigest() == sha and entry["bytes"] == len(weights)
+        page = shipped.page_weights(sha)
+        assert hashlib.sha256(page.data).hexdigest() == sha == entry["sha256"] and entry["bytes"] == len(page.data)
         name, d = entry["id"].split("-d")
-        assert sha == registry.card(name, int(d))["weights_sha256"]  # the very file the registry loads
+        # Made from the very file the registry loads.
+        assert entry["weights_sha256"] == page.metadata()["source_sha256"] == registry.card(name, int(d))["weights_sha256"]
+        assert entry["precision"] == "int8 and float16"
 
 
 def test_the_weights_and_the_scripts_are_served_once_and_kept(shipped):
     client = TestClient(Starlette(routes=routes(shipped)))
     url = shipped.manifest()[0]["url"]
-    answer = client.get("/" + url)
-    assert answer.status_code == 200 and answer.content == shipped.weights(sha256_of({"url": url}))
+    page = shipped.page_weights(sha256_of({"url": url}))
+    answer = client.get("/" + url, headers={"Accept-Encoding": "gzip"})
+    assert answer.status_code == 200 and answer.headers["content-encoding"] == "gzip" and answer.content == page.data
+    assert int(answer.headers["content-length"]) == len(page.gzipped) < len(page.data)
     assert answer.headers["cache-control"] == "public, max-age=31536000, immutable"
+    plain = client.get("/" + url, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == page.data
     for missing in ("/zoo/weights/" + "0" * 64 + ".safetensors", "/zoo/weights/..%2Fpyproject.toml",
                     "/zoo/static/..%2F..%2Fpyproject.toml", "/zoo/static/nothing.js"):
         assert client.get(missing).status_code == 404, missing
@@ -94,13 +112,20 @@ def test_the_weights_and_the_scripts_are_served_once_and_kept(shipped):
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert script.text == (STATIC_DIR / "engine.js").read_text()
     assert static_url("engine.js").endswith(hashlib.sha256(script.content).hexdigest()[:16])
+    src = re.fullmatch(r'<script src="(.*)"></script>', script_tags(PAGE_SCRIPTS)).group(1).replace("&amp;", "&")
+    bundle = client.get("/" + src)
+    assert bundle.status_code == 200 and bundle.headers["cache-control"].endswith("immutable")
+    assert bundle.text == "\n".join((STATIC_DIR / name).read_text() for name in PAGE_SCRIPTS)
+    assert src.endswith(hashlib.sha256(bundle.content).hexdigest()[:16])
+    for parts in ("layers.js,../../pyproject.toml", "app.css", ""):
+        assert client.get("/zoo/static/scripts.js", params={"parts": parts}).status_code == 404, parts
 
 
 def test_the_page_asks_for_the_current_list_of_models_and_a_kept_one_joins_it(shipped):
     models = DemoModels()
     for key in shipped:
-        sha = sha256_of(shipped.entry(key))
-        models.add(key, Served(shipped[key], shipped.weights(sha), sha))
+        sha = shipped.entry(key)["weights_sha256"]
+        models.add(key, Served(shipped[key], b"float32 weights", sha))
     client = TestClient(Starlette(routes=routes(models)))
     listed = client.get("/zoo/models.json")
     assert listed.json() == shipped.manifest() and listed.headers["cache-control"] == "no-store"
@@ -111,6 +136,7 @@ def test_the_page_asks_for_the_current_list_of_models_and_a_kept_one_joins_it(sh
     head = page_head(models)
     listed = re.search(r'<script type="application/json" id="zoo-models">(.*?)</script>', head).group(1)
     assert json.loads(listed) == models.manifest() and head.index("zoo-models") < head.index("engine.js")
+    assert models.entry(kept)["sha256"] != shipped.entry(ModelKey("plain", 16))["sha256"]  # its own page file
 
 
 def test_a_name_in_the_head_cannot_end_its_script_element():

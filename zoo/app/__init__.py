@@ -4,6 +4,7 @@
     checks           what a person or an API caller may send, refused in one line
     digits           the MNIST test digits, loaded in the background
     pictures         28x28 PNGs inside the HTML, for what the server draws
+    page_weights     the page's copy of a model's weights: int8 and float16, made from the float32 file
     page_models      the models as the page runs them: programs, weights served by sha256, the page's list
     zoo_tab          draw and watch: the page's canvas, every model run in the page as the pen moves
     batching         calls that arrive together share one pass of each model
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import gradio as gr
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 
 from zoo.app.checks import MAX_FILE_SIZE
 from zoo.app.digits import MnistDigits
@@ -55,7 +58,11 @@ class Demo:
 
     def launch(self, **kwargs):
         """Serve it: gr.Blocks.launch with the demo's routes, style sheet and upload limit, and `kwargs`."""
-        return self.blocks.launch(app_kwargs={"routes": routes(self.models)}, css_paths=[STATIC_DIR / "app.css"],
+        # Gradio compresses files by their extension only; the page itself (a quarter of a megabyte, the app's
+        # config) would cross the link as it is.
+        compress = Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+        return self.blocks.launch(app_kwargs={"routes": routes(self.models), "middleware": [compress]},
+                                  css_paths=[STATIC_DIR / "app.css"],
                                   head=page_head(self.models), max_file_size=MAX_FILE_SIZE, **kwargs)
 
 

@@ -20,7 +20,7 @@ from zoo.app import checks, unit_dashboard
 from zoo.app.digits import MnistDigits
 from zoo.app.explore_cache import MAP_VIEWS, ExploreCache
 from zoo.app.keys import ModelKey
-from zoo.app.page_models import ENGINE_SCRIPTS, DemoModels, read_static, script_tags
+from zoo.app.page_models import PAGE_SCRIPTS, DemoModels, read_static, script_tags
 from zoo.app.pictures import digit_html
 
 STEPS = (2, 21)  # the fewest and most images in an interpolation strip through the API
@@ -183,7 +183,7 @@ class ExploreHandlers:
 def _page_component(name: str, server_function, elem_id: str, **props) -> gr.HTML:
     """A gr.HTML run by its own script in static/ (on engine.js), with one server function."""
     return gr.HTML(value=None, html_template=read_static(f"{name}.html"), js_on_load=read_static(f"{name}.js"),
-                   head=script_tags(ENGINE_SCRIPTS), apply_default_css=False,
+                   head=script_tags(PAGE_SCRIPTS), apply_default_css=False,
                    server_functions=[checks.answered(server_function)], elem_id=elem_id, **props)
 
 

@@ -1,9 +1,10 @@
 """The models as the page runs them: each one's program, its weights file served to the browser, the page's list.
 
-The page (static/engine.js and layers.js) reads each model's safetensors file, the same bytes the registry loads,
-once per page load (the URL names the file's sha256, so the browser may keep it for good), and runs
-the model's program: its layers in order, each naming its tensors as the file does. A model with a
-layer the page cannot run gets no program; the page then asks the server for it and says so.
+The page (static/engine.js and layers.js) reads each model's page file (zoo.app.page_weights: int8 and float16,
+made from the float32 file the registry loads), once per page load (the URL names the file's sha256, so the
+browser may keep it for good), and runs the model's program: its layers in order, each naming its tensors as
+the file does. A model with a layer the page cannot run gets no program; the page then asks the server for it
+and says so.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from starlette.requests import Request
@@ -21,6 +23,7 @@ from torch import nn
 
 from zoo import registry
 from zoo.app.keys import ModelKey
+from zoo.app.page_weights import PageWeights
 from zoo.model import INPUT_DIM, AutoEncoder, JumpReLU
 from zoo.store import checkpoint
 from zoo.system import paths
@@ -70,14 +73,18 @@ def program(model: AutoEncoder) -> dict[str, list[dict]]:
 
 @dataclass(frozen=True)
 class Served:
-    """One model the demo shows, with the exact bytes of its weights file."""
+    """One model the demo shows, with the exact bytes of its weights file and, made from it, the page's."""
 
     model: AutoEncoder
     weights: bytes
     sha256: str
 
+    @cached_property
+    def page(self) -> PageWeights:
+        return PageWeights.of(self.model, self.sha256)
+
     @classmethod
-    def read(cls, model: AutoEncoder, weights_path: Path) -> "Served":
+    def read(cls, model: AutoEncoder, weights_path: Path) -> Served:
         weights = Path(weights_path).read_bytes()
         return cls(model, weights, hashlib.sha256(weights).hexdigest())
 
@@ -110,9 +117,9 @@ class DemoModels(Mapping[ModelKey, AutoEncoder]):
         """The sha256 of the model's weights file (what its model card names, and its map is tied to)."""
         return self._served[key].sha256
 
-    def weights(self, sha256: str) -> bytes | None:
-        """The bytes of the weights file with this sha256, if a model here has it."""
-        return next((s.weights for s in self._served.values() if s.sha256 == sha256), None)
+    def page_weights(self, sha256: str) -> PageWeights | None:
+        """The page's file with this sha256, if a model here has it."""
+        return next((s.page for s in self._served.values() if s.page.sha256 == sha256), None)
 
     def entry(self, key: ModelKey) -> dict:
         """What the page needs to run one model (engine.js reads it)."""
@@ -121,8 +128,10 @@ class DemoModels(Mapping[ModelKey, AutoEncoder]):
             steps, unsupported = program(served.model), None
         except PageUnsupported as e:
             steps, unsupported = None, str(e)
+        page = served.page
         return {"id": key.id, "label": key.label, "row": key.row, "latent_dim": key.latent_dim, "user": key.user,
-                "url": f"{WEIGHTS_ROUTE}/{served.sha256}.safetensors", "bytes": len(served.weights),
+                "url": f"{WEIGHTS_ROUTE}/{page.sha256}.safetensors", "sha256": page.sha256, "bytes": len(page.data),
+                "precision": page.precision, "weights_sha256": served.sha256,
                 "input_dim": INPUT_DIM, "sparse_code": served.model.config.sparse_code,
                 "program": steps, "unsupported": unsupported}
 
@@ -148,22 +157,30 @@ def static_url(name: str) -> str:
     return f"{STATIC_ROUTE}/{name}?v={digest}"
 
 
-# The page's scripts, each a part of window.AEZoo, in the order they load: the engine (shared by every tab), then
+# The page's scripts, each a part of window.AEZoo: the engine (layers, sketch, engine: shared by every tab), then
 # the Zoo tab's parts. Each file guards against a second load.
-ENGINE_SCRIPTS = ("layers.js", "sketch.js", "engine.js")
-ZOO_TAB_SCRIPTS = (*ENGINE_SCRIPTS, "sketchpad.js", "model_grid.js", "results.js", "server_results.js", "code_chart.js")
+PAGE_SCRIPTS = ("layers.js", "sketch.js", "engine.js", "sketchpad.js", "model_grid.js", "results.js",
+                "server_results.js", "code_chart.js")
+SCRIPTS_ROUTE = f"{STATIC_ROUTE}/scripts.js"  # ?parts=<names>&v=<sha256 of their text>
+
+
+def scripts(names) -> str:
+    """Files of static/, one after the other: one request for the page instead of one each (a browser opens six
+    connections to a server, and on a slow link the last scripts waited a second behind Gradio's)."""
+    return "\n".join((STATIC_DIR / name).read_text(encoding="utf-8") for name in names)
 
 
 def script_tags(names) -> str:
-    """<script> elements for files of static/, in order (a gr.HTML's head: Gradio loads each src once)."""
-    return "".join(f'<script src="{static_url(name)}"></script>' for name in names)
+    """A <script> element loading files of static/, in order (a gr.HTML's head: Gradio loads each src once)."""
+    digest = hashlib.sha256(scripts(names).encode()).hexdigest()[:16]
+    return f'<script src="{SCRIPTS_ROUTE}?parts={",".join(names)}&amp;v={digest}"></script>'
 
 
 def page_head(models: DemoModels) -> str:
-    """For the document's head: the models the server starts with, then the page's engine, which starts fetching
-    their weights at once, while Gradio's page still loads (and asks zoo/models.json for any kept since)."""
+    """For the document's head: the models the server starts with, then the page's scripts (the Zoo tab starts
+    fetching weights once its canvas shows; it asks zoo/models.json for any kept since)."""
     listed = json.dumps(models.manifest()).replace("</", "<\\/")  # no "</script>" inside the element
-    return f'<script type="application/json" id="zoo-models">{listed}</script>' + script_tags(ZOO_TAB_SCRIPTS)
+    return f'<script type="application/json" id="zoo-models">{listed}</script>' + script_tags(PAGE_SCRIPTS)
 
 
 def read_static(name: str) -> str:
@@ -178,10 +195,19 @@ def routes(models: DemoModels) -> list[Route]:
 
     def weights(request: Request) -> Response:
         name = request.path_params["name"]
-        data = models.weights(name.removesuffix(".safetensors")) if name.endswith(".safetensors") else None
-        if data is None:
+        page = models.page_weights(name.removesuffix(".safetensors")) if name.endswith(".safetensors") else None
+        if page is None:
             return PlainTextResponse("No such weights file.", status_code=404)
-        return Response(data, media_type="application/octet-stream", headers=FOREVER)
+        headers = {**FOREVER, "Vary": "Accept-Encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(page.gzipped, media_type="application/octet-stream", headers={**headers, "Content-Encoding": "gzip"})
+        return Response(page.data, media_type="application/octet-stream", headers=headers)
+
+    def bundled(request: Request) -> Response:
+        names = request.query_params.get("parts", "").split(",")
+        if not all(name.endswith(".js") and name in static for name in names):
+            return PlainTextResponse("No such file.", status_code=404)
+        return Response(scripts(names), media_type="text/javascript", headers=FOREVER)
 
     def static_file(request: Request) -> Response:
         path = static.get(request.path_params["name"])
@@ -193,4 +219,4 @@ def routes(models: DemoModels) -> list[Route]:
         return JSONResponse(models.manifest(), headers={"Cache-Control": "no-store"})  # a kept model joins it
 
     return [Route(f"/{MODELS_ROUTE}", listed), Route(f"/{WEIGHTS_ROUTE}/{{name}}", weights),
-            Route(f"/{STATIC_ROUTE}/{{name}}", static_file)]
+            Route(f"/{SCRIPTS_ROUTE}", bundled), Route(f"/{STATIC_ROUTE}/{{name}}", static_file)]

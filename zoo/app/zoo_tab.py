@@ -1,6 +1,6 @@
 """The Zoo tab: draw on a canvas of the page's own, and every selected model reconstructs it as the pen moves.
 
-The page runs the models itself (static/zoo_tab.js, on the engine and the parts page_models.ZOO_TAB_SCRIPTS
+The page runs the models itself (static/zoo_tab.js, on the engine and the parts page_models.PAGE_SCRIPTS
 lists): it reads the canvas, makes it look like MNIST as `zoo.data.sketch.preprocess_sketch` does, adds the
 seed's noise and runs each model, with no request while drawing, undoing, clearing or moving the noise slider.
 The server answers what the page cannot make itself: a seed's noise (`noise_for`), a random test digit
@@ -16,7 +16,7 @@ import numpy as np
 from zoo.analysis.comparison import compare, seed_noise
 from zoo.app.checks import MAX_SEED, answered, bad_setting, image, model_by_id, refuse
 from zoo.app.digits import MnistDigits
-from zoo.app.page_models import ZOO_TAB_SCRIPTS, DemoModels, read_static, script_tags
+from zoo.app.page_models import PAGE_SCRIPTS, DemoModels, read_static, script_tags
 from zoo.data import sketch
 from zoo.model import IMAGE_SIZE
 
@@ -91,7 +91,7 @@ def build_zoo_tab(models: DemoModels, digits: MnistDigits) -> gr.HTML:
                     "clean input.")
         zoo_page = gr.HTML(
             value=None, html_template=read_static("zoo_tab.html"), js_on_load=read_static("zoo_tab.js"),
-            head=script_tags(ZOO_TAB_SCRIPTS), apply_default_css=False,
+            head=script_tags(PAGE_SCRIPTS), apply_default_css=False,
             server_functions=[noise, random_digit, run_on_server], elem_id="zoo-page",  # the page's server.<name>(...)
             models=models.manifest(), canvas_size=CANVAS, brush_size=BRUSH, noise_step=NOISE_STEP, max_seed=MAX_SEED,
             sketch=sketch_settings(), first_noise=seed_noise(0).tolist(), colours=CODE_COLOURS)

@@ -9,18 +9,58 @@
   // ---------------------------------------------------------------------------------------------
   // Weights: a safetensors file is an 8-byte little-endian header length, a JSON header naming each
   // tensor's dtype, shape and byte range, then the raw bytes (https://github.com/huggingface/safetensors).
+  // The page's files (zoo.app.page_weights) hold F16 tensors, and I8 matrices with an F16 scale per group of
+  // `group` inputs of a row (the metadata's aezoo_page) in the tensor `<name>.scales`. Every tensor is read
+  // into float32.
+
+  /** IEEE float16 bit patterns as numbers (each exact in float32). */
+  function fromHalves(halves) {
+    const out = new Float32Array(halves.length);
+    for (let i = 0; i < halves.length; i++) {
+      const h = halves[i], sign = h & 0x8000 ? -1 : 1, exponent = (h >> 10) & 31, fraction = h & 1023;
+      out[i] = exponent === 0 ? sign * fraction * 2 ** -24
+        : exponent === 31 ? (fraction ? NaN : sign * Infinity)
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+    }
+    return out;
+  }
+
+  const READERS = {
+    F32: bytes => new Float32Array(bytes),
+    F16: bytes => fromHalves(new Uint16Array(bytes)),
+    I8: bytes => new Int8Array(bytes),
+  };
 
   function readSafetensors(buffer) {
+    if (buffer.byteLength < 8) throw new Error('shorter than a safetensors header');
     const headerLength = Number(new DataView(buffer).getBigUint64(0, true));
+    if (8 + headerLength > buffer.byteLength) throw new Error('its header runs past the end of the file');
     const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, headerLength)));
-    const start = 8 + headerLength;
-    const tensors = {};
+    const start = 8 + headerLength, raw = {};
     for (const [name, entry] of Object.entries(header)) {
-      if (name === '__metadata__') continue;
-      if (entry.dtype !== 'F32') continue;  // the page reads F32 only (a batch norm's step count is I64, unused)
+      const read = READERS[entry.dtype];
+      if (name === '__metadata__' || !read) continue;  // a batch norm's step count is I64, unused
       const [begin, end] = entry.data_offsets;
-      // A copy: the view needs 4-byte alignment, and the file's buffer can then be dropped.
-      tensors[name] = {shape: entry.shape, data: new Float32Array(buffer.slice(start + begin, start + end))};
+      if (start + end > buffer.byteLength) throw new Error(`its tensor ${name} runs past the end of the file`);
+      // A copy: a typed view needs its alignment, and the file's buffer can then be dropped.
+      raw[name] = {shape: entry.shape, data: read(buffer.slice(start + begin, start + end))};
+    }
+    const about = (header.__metadata__ || {}).aezoo_page, group = about ? JSON.parse(about).group : 0, tensors = {};
+    for (const [name, tensor] of Object.entries(raw)) {
+      if (name.endsWith('.scales')) continue;
+      if (!(tensor.data instanceof Int8Array)) {
+        tensors[name] = tensor;
+        continue;
+      }
+      const scales = raw[`${name}.scales`], [rows, inputs] = tensor.shape, data = new Float32Array(rows * inputs);
+      if (!scales || !group) throw new Error(`its int8 tensor ${name} has no scales`);
+      const perRow = scales.shape[1];
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < inputs; c++) {
+          data[r * inputs + c] = tensor.data[r * inputs + c] * scales.data[r * perRow + Math.floor(c / group)];
+        }
+      }
+      tensors[name] = {shape: tensor.shape, data};
     }
     return tensors;
   }

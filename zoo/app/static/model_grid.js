@@ -10,6 +10,7 @@
     constructor(variants, dims, grid) {
       Object.assign(this, {variants, dims, grid});
       this.cells = new Map();  // model id -> {figure, canvas, caption}
+      this.shown = null;  // the ids laid out
     }
 
     /** A checkbox for each variant ("<variant> (yours)" for a kept model's row) and d of `list`, ticked at first. */
@@ -39,7 +40,9 @@
     /** A row per variant, its models in order of d; each caption names its d, so rows of different sizes (the
      * deep model is at d=30 only) need no empty columns. */
     layout(list) {
-      const chosen = this.selection(list);
+      const chosen = this.selection(list), shown = chosen.map(m => m.id).join(' ');
+      if (shown === this.shown) return;  // the same models: keep their pictures
+      this.shown = shown;
       const rows = [...new Set(chosen.map(m => m.row))].map(
         row => chosen.filter(m => m.row === row).sort((a, b) => a.latent_dim - b.latent_dim));
       const columns = Math.max(1, ...rows.map(models => models.length));

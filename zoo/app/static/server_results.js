@@ -1,34 +1,36 @@
-// The models the page cannot run, reconstructed by the server (zoo.app.zoo_tab.server_reconstructions): the latest
-// input only, and the same input never asked twice. Part of window.AEZoo, as AEZoo.ServerResults.
+// The models the page cannot run (or has not loaded yet), reconstructed by the server
+// (zoo.app.zoo_tab.server_reconstructions): the latest input only, and the same models never asked twice for it. Part of window.AEZoo, as AEZoo.ServerResults.
 (() => {
   'use strict';
   const zoo = window.AEZoo = window.AEZoo || {};
   if (zoo.ServerResults) return;
 
-  const keyOf = (ids, x, amplitude, seed) => JSON.stringify([ids, amplitude, seed]) + x.join(',');
+  const keyOf = (x, amplitude, seed) => JSON.stringify([amplitude, seed]) + x.join(',');
 
   class ServerResults {
     /** `run({pixels, noise_amplitude, seed, ids})`: the server function; `answered()` when an answer is in;
      * `failed(message)` when the server refused. */
     constructor(run, answered, failed) {
       this.asked = null;  // the key of the last input asked for
+      this.askedIds = new Set();  // and the models asked for it
       this.shown = null;  // the key of the input `results` are for
       this.results = new Map();  // model id -> {id, pixels, code, mse}
       this.call = zoo.latestOnly(
         (ids, x, amplitude, seed) => run({pixels: Array.from(x), noise_amplitude: amplitude, seed, ids}),
-        (answer, [ids, x, amplitude, seed]) => {
+        (answer, [, x, amplitude, seed]) => {
           if (answer.error) return failed(answer.error);
           this.results = new Map(answer.results.map(r => [r.id, r]));
-          this.shown = keyOf(ids, x, amplitude, seed);
+          this.shown = keyOf(x, amplitude, seed);
           answered();
         });
     }
 
-    /** Ask for `entries` on input x (a no-op if that is what was last asked). */
+    /** Ask for `entries` on input x (a no-op if they were all asked for it already). */
     ask(entries, x, amplitude, seed) {
-      const ids = entries.map(m => m.id), key = keyOf(ids, x, amplitude, seed);
-      if (this.asked === key) return;
+      const ids = entries.map(m => m.id), key = keyOf(x, amplitude, seed);
+      if (this.asked === key && ids.every(id => this.askedIds.has(id))) return;
       this.asked = key;
+      this.askedIds = new Set(ids);
       this.call(ids, x, amplitude, seed);
     }
 

@@ -27,7 +27,13 @@ function list() {
       cell.textContent = text;
       line.append(cell);
     }
+    line.tabIndex = 0;  // a keyboard reaches each unit (Tab) and opens it (Enter or Space)
     line.addEventListener('click', event => openUnit(row.unit, event));
+    line.addEventListener('keydown', event => {
+      if (event.key !== 'Enter' && event.key !== ' ') return;
+      event.preventDefault();
+      openUnit(row.unit, event);
+    });
     return line;
   }));
   find('#explore-units-sort').querySelectorAll('button').forEach(b => b.classList.toggle('zoo-on', b.dataset.by === by));

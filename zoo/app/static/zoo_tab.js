@@ -1,7 +1,7 @@
 // The Zoo tab (the js_on_load of its gr.HTML): every selected model's reconstruction of what the canvas shows,
 // computed in this page on every pointer move (at most once per animation frame), on the noise slider, the seed
 // and the pickers. The server is asked only for a new seed's noise, a random test digit, and the models the page
-// cannot run. The parts are AEZoo's: Sketchpad, ModelGrid, Results, ServerResults, CodeChart (one file each).
+// cannot run or has not loaded yet. The parts are AEZoo's: Sketchpad, ModelGrid, Results, ServerResults, CodeChart (one file each).
 // From Gradio: `element` (this component), `props` (the server's settings; `value`, set here, is the input the
 // Explore tab takes), `server` (zoo.app.zoo_tab's functions), `watch` (a prop changed).
 // The parts load as separate scripts, in no set order: the tab starts once every one is in.
@@ -118,6 +118,7 @@ function start() {
     }
     zoo.draw(find('#clean canvas'), input.x, field);
     zoo.draw(find('#noisy canvas'), results.noisyInput(state.seed, state.amplitude), field);
+    // A model whose weights are not in yet (or never will be) is computed by the server meanwhile.
     const sparse = [], remote = [];
     for (const entry of chosen) {
       const cell = models.cells.get(entry.id), record = zoo.models.get(entry.id);
@@ -126,11 +127,12 @@ function start() {
         const {h, out, mse} = results.get(entry, record.model, state.seed, state.amplitude);
         zoo.draw(cell.canvas, out, field);
         cell.caption.textContent = `${entry.label} · MSE ${mse.toFixed(4)}`;
+        cell.figure.dataset.shows = 'page';
         if (entry.sparse_code) sparse.push([entry, h]);
-      } else if (record && record.error) {
-        remote.push(entry);
       } else {
-        cell.caption.textContent = `${entry.label} · loading`;
+        remote.push(entry);
+        if (!cell.figure.dataset.shows) cell.caption.textContent = `${entry.label} · asking the server`;
+        cell.figure.dataset.shows = 'asked';  // what it shows, if anything, is for an earlier input
       }
     }
     if (remote.length) onServer.ask(remote, input.x, state.amplitude, state.seed);
@@ -138,6 +140,7 @@ function start() {
       const cell = models.cells.get(entry.id);
       zoo.draw(cell.canvas, answer.pixels, field);
       cell.caption.textContent = `${entry.label} · MSE ${answer.mse.toFixed(4)} (on the server)`;
+      cell.figure.dataset.shows = 'server';
       if (entry.sparse_code) sparse.push([entry, Float32Array.from(answer.code)]);
     }
     chart.draw(sparse, zoo.list);
@@ -202,6 +205,7 @@ function start() {
   // Start
 
   zoo.onChange(() => { models.pickers(zoo.list); models.layout(zoo.list); describeEngine(); schedule(); });
+  zoo.onProgress(describeEngine);
   watch('models', () => zoo.register(props.models));  // a model kept in the Train tab
   // For scripts (tests, benchmarks): the input the models see now, and a seed's noise.
   root.zoo = {input: () => (state.input.error ? null : Array.from(state.input.x)),
@@ -222,4 +226,6 @@ function start() {
   describeEngine();
   schedule();
   prefetch(0);
+  zoo.load(() => models.selection(zoo.list).map(m => m.id));  // now that the canvas shows: the models on it first
+  root.dataset.started = 'yes';  // the canvas takes strokes
 }
