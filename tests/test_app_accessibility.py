@@ -71,7 +71,10 @@ def test_axe_finds_nothing_of_ours_and_nothing_gradios_bare_page_lacks(server, c
         found = {}
         for tab in ("Zoo", "Explore", "Train", "Lab"):
             page.get_by_role("tab", name=tab).click()
-            page.wait_for_timeout(1500 if tab == "Explore" else 500)
+            if tab == "Explore":  # its code is in (until then Gradio shows the panel faded, as pending)
+                page.wait_for_function("document.querySelector('#explore-code-note')?.innerText.includes('units')",
+                                       timeout=60000)
+            page.wait_for_timeout(500)
             found[tab] = audit(page)
         browser.close()
 

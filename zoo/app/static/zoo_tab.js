@@ -128,6 +128,7 @@ function start() {
         zoo.draw(cell.canvas, out, field);
         cell.caption.textContent = `${entry.label} · MSE ${mse.toFixed(4)}`;
         cell.figure.dataset.shows = 'page';
+        cell.figure.title = `${entry.label}: computed in this page, from ${entry.precision} weights`;
         if (entry.sparse_code) sparse.push([entry, h]);
       } else {
         remote.push(entry);
@@ -141,6 +142,7 @@ function start() {
       zoo.draw(cell.canvas, answer.pixels, field);
       cell.caption.textContent = `${entry.label} · MSE ${answer.mse.toFixed(4)} (on the server)`;
       cell.figure.dataset.shows = 'server';
+      cell.figure.title = `${entry.label}: computed on the server, in float32`;
       if (entry.sparse_code) sparse.push([entry, Float32Array.from(answer.code)]);
     }
     chart.draw(sparse, zoo.list);
