@@ -23,19 +23,8 @@ import torch
 from safetensors.numpy import save as save_numpy
 
 from zoo import registry
-from zoo.app.page_weights import GROUP, compact, rounded
+from zoo.app.page_weights import GROUP, compact, int8_groups, rounded
 from zoo.data import load_mnist
-
-
-def int8(w: np.ndarray, group: int) -> tuple[np.ndarray, np.ndarray]:
-    rows, inputs = w.shape
-    groups = -(-inputs // group)
-    padded = np.zeros((rows, groups * group), np.float32)
-    padded[:, :inputs] = w
-    padded = padded.reshape(rows, groups, group)
-    scales = (np.abs(padded).max(axis=2) / 127).astype(np.float16)
-    q = np.clip(np.rint(padded / np.where(scales > 0, scales, 1).astype(np.float32)[:, :, None]), -127, 127)
-    return q.astype(np.int8).reshape(rows, -1)[:, :inputs].copy(), scales
 
 
 def candidate(model, how: str) -> dict[str, np.ndarray]:
@@ -51,7 +40,7 @@ def candidate(model, how: str) -> dict[str, np.ndarray]:
             tensors[name] = w.astype(np.float16)
         else:
             group = w.shape[1] if how == "int8 rows" else GROUP
-            q, scales = int8(w, group)
+            q, scales = int8_groups(w, group)
             tensors[name] = q
             # rounded() spreads scales GROUP inputs at a time; a per-row scale is repeated to match.
             tensors[name + ".scales"] = np.repeat(scales, -(-w.shape[1] // GROUP), axis=1) if how == "int8 rows" else scales

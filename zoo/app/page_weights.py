@@ -44,13 +44,13 @@ def _formats(model: AutoEncoder, state: dict[str, torch.Tensor]) -> dict[str, st
     return formats
 
 
-def _int8_groups(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(q, scales): w ~ q * scales per group of GROUP inputs of each row; q in [-127, 127], scales float16."""
+def int8_groups(w: np.ndarray, group: int = GROUP) -> tuple[np.ndarray, np.ndarray]:
+    """(q, scales): w ~ q * scales per `group` inputs of each row; q in [-127, 127], scales float16."""
     rows, inputs = w.shape
-    groups = -(-inputs // GROUP)
-    padded = np.zeros((rows, groups * GROUP), np.float32)
+    groups = -(-inputs // group)
+    padded = np.zeros((rows, groups * group), np.float32)
     padded[:, :inputs] = w
-    padded = padded.reshape(rows, groups, GROUP)
+    padded = padded.reshape(rows, groups, group)
     scales = (np.abs(padded).max(axis=2) / 127).astype(np.float16)
     safe = np.where(scales > 0, scales, 1).astype(np.float32)[:, :, None]
     q = np.clip(np.rint(padded / safe), -127, 127).astype(np.int8)
@@ -64,7 +64,7 @@ def compact(model: AutoEncoder) -> dict[str, np.ndarray]:
     for name, fmt in _formats(model, state).items():
         w = state[name].float().numpy()
         if fmt == INT8:
-            tensors[name], tensors[name + SCALES] = _int8_groups(w)
+            tensors[name], tensors[name + SCALES] = int8_groups(w)
         else:
             tensors[name] = w.astype(np.float16)
     return tensors
