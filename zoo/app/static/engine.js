@@ -10,10 +10,10 @@
 
   // The page's list of models (zoo/models.json, in the server's order), and each one by id: {entry, state
   // ('waiting', 'loading', 'in' or 'failed'), model (when in), error (when the page cannot run it), received
-  // (bytes so far), ready (a promise, settled when it is in or has failed), askedAt, receivedAt, loadedAt}.
+  // (its bytes, once in), ready (a promise, settled when it is in or has failed), askedAt, receivedAt, loadedAt}.
   const list = [];
   const models = new Map();
-  const listeners = new Set(), progressListeners = new Set();
+  const listeners = new Set();
   const notify = () => listeners.forEach(f => f());
 
   /** Resolves to AEZoo's `name` once its script is in (the parts load in no set order). */
@@ -72,7 +72,6 @@
     const bytes = new Uint8Array(await response.arrayBuffer());
     record.receivedAt = performance.now();
     record.received = Math.min(bytes.length, entry.bytes);
-    progressListeners.forEach(f => f());
     if (bytes.length / (record.receivedAt - record.askedAt) > FAST) atOnce = Infinity;
     if (bytes.length < entry.bytes) {
       throw new Error(`its weights file was cut short (${bytes.length} of ${entry.bytes} bytes)`);
@@ -127,9 +126,6 @@
 
   /** Call `f` whenever a model finishes loading or fails; returns a function that stops it. */
   function onChange(f) { listeners.add(f); return () => listeners.delete(f); }
-
-  /** Call `f` whenever some bytes of weights arrive. */
-  function onProgress(f) { progressListeners.add(f); return () => progressListeners.delete(f); }
 
   // ---------------------------------------------------------------------------------------------
   // Noise and error
@@ -228,7 +224,7 @@
     .then(response => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
     .then(register);
 
-  Object.assign(zoo, {register, load, onChange, onProgress, list, models, listing, settled, describe, addNoise, mse, timed, timings,
+  Object.assign(zoo, {register, load, onChange, list, models, listing, settled, describe, addNoise, mse, timed, timings,
                       latestOnly});
   window.dispatchEvent(new Event('aezoo-part'));  // zoo_tab.js starts when every part is in
 })();

@@ -207,7 +207,6 @@ function start() {
   // Start
 
   zoo.onChange(() => { models.pickers(zoo.list); models.layout(zoo.list); describeEngine(); schedule(); });
-  zoo.onProgress(describeEngine);
   watch('models', () => zoo.register(props.models));  // a model kept in the Train tab
   // For scripts (tests, benchmarks): the input the models see now, and a seed's noise.
   root.zoo = {input: () => (state.input.error ? null : Array.from(state.input.x)),
