@@ -153,7 +153,8 @@
     const records = list.map(m => models.get(m.id)).filter(Boolean);
     if (!records.length) return {text: 'Loading the list of models...', onServer: false};
     const here = records.filter(r => r.model), failed = records.filter(r => r.error);
-    const total = records.reduce((n, r) => n + r.entry.bytes, 0), received = records.reduce((n, r) => n + r.received, 0);
+    const total = records.reduce((n, r) => n + r.entry.bytes, 0);
+    const received = records.reduce((n, r) => n + r.received, 0);
     const precisions = [...new Set(here.map(r => r.entry.precision))].join('; ');
     let text;
     if (here.length === records.length) {

@@ -1,5 +1,6 @@
 // The models the page cannot run (or has not loaded yet), reconstructed by the server
-// (zoo.app.zoo_tab.server_reconstructions): the latest input only, and the same models never asked twice for it. Part of window.AEZoo, as AEZoo.ServerResults.
+// (zoo.app.zoo_tab.server_reconstructions): the latest input only, the same models never asked twice for it.
+// Part of window.AEZoo, as AEZoo.ServerResults.
 (() => {
   'use strict';
   const zoo = window.AEZoo = window.AEZoo || {};

@@ -1,10 +1,12 @@
 // The Zoo tab (the js_on_load of its gr.HTML): every selected model's reconstruction of what the canvas shows,
 // computed in this page on every pointer move (at most once per animation frame), on the noise slider, the seed
 // and the pickers. The server is asked only for a new seed's noise, a random test digit, and the models the page
-// cannot run or has not loaded yet. The parts are AEZoo's: Sketchpad, ModelGrid, Results, ServerResults, CodeChart (one file each).
+// cannot run or has not loaded yet. The parts are AEZoo's: Sketchpad, ModelGrid, Results, ServerResults,
+// CodeChart (one file each).
 // From Gradio: `element` (this component), `props` (the server's settings; `value`, set here, is the input the
 // Explore tab takes), `server` (zoo.app.zoo_tab's functions), `watch` (a prop changed).
-// The parts load as separate scripts, in no set order: the tab starts once every one is in.
+// The parts come in one script (page_models.PAGE_SCRIPTS), which may still be loading when Gradio runs this:
+// the tab starts once every one is in.
 const PARTS = ['Model', 'prepare', 'draw', 'register', 'Sketchpad', 'ModelGrid', 'Results', 'ServerResults', 'CodeChart'];
 const partsIn = () => PARTS.every(name => window.AEZoo && window.AEZoo[name]);
 if (partsIn()) {
