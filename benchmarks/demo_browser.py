@@ -23,11 +23,12 @@ picker_p95_ms=.. explore_p95_ms=.. load_p95_ms=.. requests=..` (all `painted`, i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
 
-from demo_load import serve
+from demo_load import serve, settle
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -77,6 +78,21 @@ def floor_app():
                               '<div id="noise"><input type="range" min="0" max="1" step="0.05" value="0"><output></output></div>',
                 js_on_load=FLOOR_JS, apply_default_css=False)
     return app
+
+
+@contextlib.contextmanager
+def demo_and_floor(script: str, port: int):
+    """`python demo.py` on `port` and a benchmark's floor app (`script --serve-floor`) on port + 1, once the demo's
+    start-up work is done; yields their URLs, and stops both."""
+    demo = serve([sys.executable, "demo.py", "--no-browser", "--port", str(port)], port)
+    floor = serve([sys.executable, script, "--serve-floor", str(port + 1)], port + 1)
+    try:
+        print(f"demo settled after {settle(demo.pid):.0f} s of start-up work", flush=True)
+        yield f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port + 1}/"
+    finally:
+        for server in (demo, floor):
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def p95(values: list[float]) -> float:
@@ -293,28 +309,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_floor is not None:
         floor_app().launch(server_name="127.0.0.1", server_port=args.serve_floor)
         return 0
-    from demo_load import settle
     from playwright.sync_api import sync_playwright
 
-    demo = serve([sys.executable, "demo.py", "--no-browser", "--port", str(args.port)], args.port)
-    floor = serve([sys.executable, __file__, "--serve-floor", str(args.port + 1)], args.port + 1)
-    try:
-        print(f"demo settled after {settle(demo.pid):.0f} s of start-up work", flush=True)
-        demo_url, floor_url = f"http://127.0.0.1:{args.port}/", f"http://127.0.0.1:{args.port + 1}/"
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            loads = {"demo": measure_loads(browser, demo_url, "demo", args.loads),
-                     "floor": measure_loads(browser, floor_url, "floor", args.loads)}
-            strokes = {"demo": measure_strokes(browser, demo_url, "demo", args.strokes, args.loads),
-                       "floor": measure_strokes(browser, floor_url, "floor", args.strokes, args.loads)}
-            controls = measure_controls(browser, demo_url, args.moves)
-            floor_slider = measure_floor_slider(browser, floor_url, args.moves)
-            requests, urls = count_requests(browser, demo_url)
-            browser.close()
-    finally:
-        for server in (demo, floor):
-            server.terminate()
-            server.wait(timeout=30)
+    with demo_and_floor(__file__, args.port) as (demo_url, floor_url), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        loads = {"demo": measure_loads(browser, demo_url, "demo", args.loads),
+                 "floor": measure_loads(browser, floor_url, "floor", args.loads)}
+        strokes = {"demo": measure_strokes(browser, demo_url, "demo", args.strokes, args.loads),
+                   "floor": measure_strokes(browser, floor_url, "floor", args.strokes, args.loads)}
+        controls = measure_controls(browser, demo_url, args.moves)
+        floor_slider = measure_floor_slider(browser, floor_url, args.moves)
+        requests, urls = count_requests(browser, demo_url)
+        browser.close()
     d, f = strokes["demo"], strokes["floor"]
     print("Chromium headless, 1400x1100; in-page times in ms from the input event to the task after the frame that "
           "paints it (`painted`) unless said; floor: a bare Gradio page with its own canvas, no model")

@@ -22,8 +22,7 @@ import statistics
 import sys
 from dataclasses import dataclass
 
-from demo_browser import ARGS, CHROMIUM
-from demo_load import serve, settle
+from demo_browser import ARGS, CHROMIUM, demo_and_floor
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ class Link:
 
 
 LINKS = (Link("wifi", 20, 5, 30), Link("4g", 9, 1.5, 80))
-SEVEN = [(-50, -90), (45, -90), (-15, 100)]  # tests/browsing.py's stroke, in the canvas's own pixels
+# The tests' "7" (tests/browsing.py), in the canvas's own pixels; docs/BENCHMARKS.md's figures were drawn with it.
+SEVEN = [(-50, -90), (45, -90), (-15, 100)]
 CANVAS_SHOWN = """() => { const c = document.querySelector('#sketchpad canvas');
                           return c && c.getBoundingClientRect().width > 0 ? performance.now() : false; }"""
 DRAWABLE = "() => document.querySelector('.zoo-page')?.dataset.started === 'yes' ? performance.now() : false"
@@ -123,24 +123,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from playwright.sync_api import sync_playwright
 
-    demo = serve([sys.executable, "demo.py", "--no-browser", "--port", str(args.port)], args.port)
-    floor = serve([sys.executable, __file__, "--serve-floor", str(args.port + 1)], args.port + 1)
     results = {}
-    try:
-        print(f"demo settled after {settle(demo.pid):.0f} s of start-up work", flush=True)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            for link in LINKS:
-                for kind, port in (("floor", args.port + 1), ("demo", args.port)):
-                    results[link.name, kind] = [visit(browser, f"http://127.0.0.1:{port}/", link, kind == "demo")
-                                                for _ in range(args.runs)]
-            browser.close()
-    finally:
-        for server in (demo, floor):
-            server.terminate()
-            server.wait(timeout=30)
+    with demo_and_floor(__file__, args.port) as urls, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        for link in LINKS:
+            for kind, url in zip(("demo", "floor"), urls):
+                results[link.name, kind] = [visit(browser, url, link, kind == "demo") for _ in range(args.runs)]
+        browser.close()
 
-    median = lambda runs, key: statistics.median(r[key] for r in runs)
     print(f"Chromium headless, a fresh context per run, {args.runs} runs per row (median, min-max); seconds from navigation")
     print(f"{'link':<28} {'page':<6} {'canvas shown':>16} {'drawable':>16} {'first picture':>16} {'all ten in page':>16} "
           f"{'MB':>6} {'canvas - floor':>15}")
