@@ -130,3 +130,16 @@ def test_the_committed_report_is_what_the_command_writes(tmp_path):
     # the command trains itself within their spread. A stale report fails: rerun python -m zoo.report.
     problems = differences(COMMITTED.read_text(), fresh, SEEDS)
     assert not problems, "\n".join(problems[:20])
+
+
+def test_the_committed_report_cites_every_published_figure_once_beside_deep_on_both_sets():
+    """zoo.lab.literature's figures, each on its set of images, and the deep model's test and training error."""
+    literature = COMMITTED.read_text().split("## 6. Against the literature")[1].split("## 7.")[0]
+    for p in PUBLISHED:
+        row = f"| {p.model} (published) | {p.latent_dim} | {p.error_per_image:.2f} | {p.measured_on} | {p.training}; "
+        assert literature.count(row) == 1, row
+    deep = registry.model_label("deep", 30)
+    rows = {kind: float(re.search(rf"\| {re.escape(deep)} \([^|]+\) \| 30 \| (\d+\.\d\d) \| {kind} \|", literature)[1])
+            for kind in ("test", "training")}
+    assert rows["training"] < rows["test"]  # the gap the recipe works against
+    assert f"{rows['test']:.2f} on test images against" in literature

@@ -1,6 +1,7 @@
 import pytest
 import torch
 
+from zoo.training import metrics
 from zoo.training.config import TrainConfig
 from zoo.training.engine import NonFiniteLossError, train
 from zoo.variants import get_variant
@@ -86,3 +87,43 @@ def test_stop_ends_mid_epoch_with_the_last_finished_epochs_weights(small):
     assert result.stopped and [row["epoch"] for row in result.history] == [1]
     assert all(torch.equal(v, after_epoch_one[k]) for k, v in model.state_dict().items())
     assert not model.training
+
+
+def test_weight_decay_shrinks_the_matrices_and_leaves_biases_and_norms(small):
+    """AdamW's decay on every weight matrix only: the matrices shrink far more than Adam's steps could move them
+    (each entry moves at most about lr a step), the vectors (biases, batch norm) no more than those steps."""
+    variant = get_variant("deep", hidden_dims=(64,))
+    lr, steps, runs = 1e-3, 2, {}
+    for decay in (0.0, 500.0):
+        model = variant.build(8, seed=0)
+        train(model, variant, small[0][:128 * steps], small[1], TrainConfig(epochs=1, batch_size=128, learning_rate=lr,
+              weight_decay=decay, precision="float32"), device="cpu", progress=False)
+        runs[decay] = dict(model.named_parameters())
+    for name, plain in runs[0.0].items():
+        decayed = runs[500.0][name]
+        if plain.ndim > 1:
+            assert decayed.norm() < 0.99 * plain.norm(), name
+        else:
+            assert (decayed - plain).abs().max() <= 2 * lr * steps, name
+
+
+def test_ema_keeps_the_average_of_the_weights_and_reports_it(small):
+    """With ema_decay the model trained is the running average (torch.optim.swa_utils): it differs from the
+    last step's weights, each epoch's test MSE is the average's, and a decay near 0 is the weights themselves."""
+    variant = get_variant("plain")
+    config = TrainConfig(epochs=2, batch_size=64, learning_rate=3e-3, precision="float32")
+    final = {}
+    for decay in (0.0, 1e-9, 0.99):
+        model = variant.build(16, seed=0)
+        result = train(model, variant, small[0], small[1], TrainConfig(**{**config.__dict__, "ema_decay": decay}),
+                       device="cpu", progress=False)
+        final[decay] = [p.detach().clone() for p in model.parameters()]
+        assert result.history[-1]["test_mse"] == pytest.approx(metrics.reconstruction_mse(model, small[1]), rel=1e-5)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(final[0.0], final[1e-9]))
+    assert not all(torch.allclose(a, b, atol=1e-4) for a, b in zip(final[0.0], final[0.99]))
+
+
+@pytest.mark.parametrize("bad", [{"weight_decay": -0.1}, {"ema_decay": 1.0}, {"ema_decay": -0.5}])
+def test_decay_settings_out_of_range_are_one_clear_error(bad):
+    with pytest.raises(ValueError, match="weight_decay must be >= 0 and ema_decay in"):
+        TrainConfig(**bad)

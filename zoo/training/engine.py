@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import torch
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 
 from zoo.model import AutoEncoder
@@ -53,9 +54,12 @@ class Trainable(Protocol):
 
 
 def _optimiser(model: AutoEncoder, config: TrainConfig, device: torch.device, steps_per_epoch: int):
-    """Adam under a one-cycle schedule over every step of the run."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.learning_rate,
-                                 fused=config.fused_adam and device.type in ("cpu", "cuda"))
+    """AdamW (Adam where weight_decay is 0) under a one-cycle schedule over every step of the run."""
+    matrices = [p for p in model.parameters() if p.ndim > 1]
+    vectors = [p for p in model.parameters() if p.ndim <= 1]  # biases and norms: decay would only shrink them
+    groups = [{"params": matrices, "weight_decay": config.weight_decay}, {"params": vectors, "weight_decay": 0.0}]
+    optimizer = torch.optim.AdamW(groups, lr=config.learning_rate,
+                                  fused=config.fused_adam and device.type in ("cpu", "cuda"))
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=config.learning_rate, total_steps=config.epochs * steps_per_epoch,
         pct_start=config.warmup_fraction,
@@ -64,7 +68,8 @@ def _optimiser(model: AutoEncoder, config: TrainConfig, device: torch.device, st
 
 
 def _run_epoch(model: AutoEncoder, variant: Trainable, train_x: torch.Tensor, config: TrainConfig, optimizer, schedule,
-               generator: torch.Generator, autocast, epoch: int, stop: Callable[[], bool] | None) -> torch.Tensor | None:
+               generator: torch.Generator, autocast, epoch: int, stop: Callable[[], bool] | None,
+               average: AveragedModel | None) -> torch.Tensor | None:
     """One pass over train_x in a fresh order: the sum of its batches' losses (on the device), None if stopped."""
     model.train()
     steps_per_epoch = -(-len(train_x) // config.batch_size)
@@ -80,6 +85,8 @@ def _run_epoch(model: AutoEncoder, variant: Trainable, train_x: torch.Tensor, co
         loss.backward()
         optimizer.step()
         schedule.step()
+        if average is not None:
+            average.update_parameters(model)
         loss_sum += loss.detach()
     return loss_sum
 
@@ -118,13 +125,17 @@ def train(
     precision = resolve_precision(config.precision, device)
     dtype = PRECISIONS[precision]
     autocast = functools.partial(torch.autocast, device.type, dtype=dtype or torch.float32, enabled=dtype is not None)
+    average = (AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(config.ema_decay), use_buffers=True)
+               if config.ema_decay else None)
+    trained = model if average is None else average.module  # what is evaluated and kept
     last_good = copy.deepcopy(model.state_dict())
     result = TrainResult(device=str(device), precision=precision)
     start = time.perf_counter()
     bar = tqdm(range(config.epochs), desc=description or variant.name, disable=not progress, leave=False)
     for epoch in bar:
         epoch_start = time.perf_counter()
-        loss_sum = _run_epoch(model, variant, train_x, config, optimizer, schedule, generator, autocast, epoch, stop)
+        loss_sum = _run_epoch(model, variant, train_x, config, optimizer, schedule, generator, autocast, epoch, stop,
+                              average)
         if loss_sum is None:  # stopped
             model.load_state_dict(last_good)
             result.stopped = True
@@ -139,13 +150,15 @@ def train(
                 f"kept the weights after epoch {epoch} (lower the learning rate or the penalty weights)"
             )
         variant.end_of_epoch(model, train_x, epoch + 1)
-        last_good = copy.deepcopy(model.state_dict())
+        last_good = copy.deepcopy(trained.state_dict())
         with autocast():
-            test_mse = metrics.reconstruction_mse(model, test_x)  # in the training precision: cheaper; cards are float32
+            test_mse = metrics.reconstruction_mse(trained, test_x)  # in the training precision: cheaper; cards are float32
         result.history.append({"epoch": epoch + 1, "train_loss": train_loss, "test_mse": test_mse})
         bar.set_postfix(train_loss=f"{train_loss:.5f}", test_mse=f"{test_mse:.5f}")
         if on_epoch is not None:
             on_epoch(result.history[-1])
     result.seconds = time.perf_counter() - start
+    if average is not None and not result.stopped:
+        model.load_state_dict(trained.state_dict())
     model.eval()
     return result
