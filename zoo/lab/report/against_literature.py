@@ -22,10 +22,9 @@ class AgainstLiterature:
 
 
 def compute(zoo, train_x, test_x) -> AgainstLiterature:
-    dims = sorted({p.latent_dim for p in PUBLISHED} | {d for _, d in zoo})
     published_dims = {p.latent_dim for p in PUBLISHED}
     return AgainstLiterature(
-        metrics.pca_mses(train_x, test_x, dims),
+        metrics.pca_mses(train_x, test_x, sorted(published_dims | {d for _, d in zoo})),
         {key: metrics.reconstruction_mse(model, test_x) * INPUT_DIM for key, model in zoo.items()},
         {key: metrics.reconstruction_mse(model, train_x) * INPUT_DIM for key, model in zoo.items()
          if key[1] in published_dims})
