@@ -1,0 +1,70 @@
+"""What one training step spends its time on: torch.profiler's table and the step's share of the matmul peak.
+
+    python benchmarks/step_profile.py deep 30 [--batch-sizes 256 512 1024] [--steps 30] [--threads 2]
+    python benchmarks/step_profile.py plain 32 --threads 1      # as train_all runs the grid: one thread a model
+
+For each batch size: `zoo.training.engine.train` with the variant's recipe at that batch, on `--steps` batches of
+the training images an epoch, for three epochs; a step's time is the median epoch's training time over its steps
+(the first epoch is the warm-up). Its GFLOP/s (6 FLOPs per weight per image) is set against the matmul peaks
+measured in the same run; for the first batch size, the profiler's ten costliest operators over one more epoch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+
+import torch
+from peaks import describe, matmul_peaks
+
+from zoo.data import load_mnist
+from zoo.model import parameter_count
+from zoo.training.engine import train
+from zoo.variants import get_variant
+
+
+def train_epochs(name: str, d: int, batch_size: int, steps: int, epochs: int, train_x, test_x):
+    """Train a fresh model `epochs` epochs of `steps` batches; (each epoch's seconds per step, its precision)."""
+    variant = get_variant(name)
+    model = variant.build(d, seed=0)
+    config = dataclasses.replace(variant.default_train_config, batch_size=batch_size, epochs=epochs)
+    result = train(model, variant, train_x[:steps * batch_size], test_x, config, device="cpu", progress=False)
+    return [seconds / steps for seconds in result.epoch_seconds], result.precision
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("variant")
+    parser.add_argument("d", type=int)
+    parser.add_argument("--batch-sizes", nargs="+", type=int, default=None, help="default: the recipe's")
+    parser.add_argument("--steps", type=int, default=30, help="batches in each timed epoch")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    args = parser.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    train_x, _ = load_mnist("train")
+    batch_sizes = args.batch_sizes or [get_variant(args.variant).default_train_config.batch_size]
+    peaks = matmul_peaks(torch.device("cpu"))
+    print(describe(torch.device("cpu"), peaks))
+    print(f"{'batch':>6} {'precision':>9} {'ms/step':>8} {'(min-max)':>14} {'images/s':>9} {'GFLOP/s':>8} "
+          f"{'of peak':>8}")
+    flops_per_image = 6 * parameter_count(get_variant(args.variant).model_config(args.d))
+    test_x = load_mnist("test")[0][:1000]  # the engine's test pass after each epoch, outside its timed steps
+    for index, batch_size in enumerate(batch_sizes):
+        times, precision = train_epochs(args.variant, args.d, batch_size, args.steps, 3, train_x, test_x)
+        seconds = statistics.median(times[1:])
+        gflops = batch_size * flops_per_image / seconds / 1e9
+        print(f"{batch_size:>6} {precision:>9} {seconds * 1e3:>8.2f} "
+              f"{f'({min(times[1:]) * 1e3:.1f}-{max(times[1:]) * 1e3:.1f})':>14} {batch_size / seconds:>9.0f} "
+              f"{gflops:>8.1f} {gflops / max(peaks.values()):>8.3f}", flush=True)
+        if index == 0:
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
+                train_epochs(args.variant, args.d, batch_size, 10, 1, train_x, test_x)
+            table = profile.key_averages().table(sort_by="self_cpu_time_total", row_limit=10)
+    print(f"\nThe ten costliest operators at batch {batch_sizes[0]}, one epoch of 10 steps and its test pass:")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
