@@ -1,12 +1,13 @@
 """What one training step spends its time on: torch.profiler's table and the step's share of the matmul peak.
 
-    python benchmarks/step_profile.py deep 30 [--batch-sizes 256 512 1024] [--steps 30] [--threads 2]
+    python benchmarks/step_profile.py deep 30 [--batch-sizes 256 512 1024] [--steps N] [--threads 2]
     python benchmarks/step_profile.py plain 32 --threads 1      # as train_all runs the grid: one thread a model
 
 For each batch size: `zoo.training.engine.train` with the variant's recipe at that batch, on `--steps` batches of
-the training images an epoch, for three epochs; a step's time is the median epoch's training time over its steps
-(the first epoch is the warm-up). Its GFLOP/s (6 FLOPs per weight per image) is set against the matmul peaks
-measured in the same run; for the first batch size, the profiler's ten costliest operators over one more epoch.
+the training images an epoch (default: all of them), for three epochs; a step's time is the median epoch's
+training time over its steps (the first epoch is the warm-up). Its GFLOP/s (6 FLOPs per weight per image) is set
+against the matmul peaks measured in the same run; for the first batch size, the profiler's ten costliest
+operators over a fresh model's build and one epoch of 10 steps.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("variant")
     parser.add_argument("d", type=int)
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=None, help="default: the recipe's")
-    parser.add_argument("--steps", type=int, default=30, help="batches in each timed epoch")
+    parser.add_argument("--steps", type=int, default=None, help="batches in each timed epoch (default: a whole epoch)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -51,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     flops_per_image = 6 * parameter_count(get_variant(args.variant).model_config(args.d))
     test_x = load_mnist("test")[0][:1000]  # the engine's test pass after each epoch, outside its timed steps
     for index, batch_size in enumerate(batch_sizes):
-        times, precision = train_epochs(args.variant, args.d, batch_size, args.steps, 3, train_x, test_x)
+        steps = args.steps or len(train_x) // batch_size
+        times, precision = train_epochs(args.variant, args.d, batch_size, steps, 3, train_x, test_x)
         seconds = statistics.median(times[1:])
         gflops = batch_size * flops_per_image / seconds / 1e9
         print(f"{batch_size:>6} {precision:>9} {seconds * 1e3:>8.2f} "
