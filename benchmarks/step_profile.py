@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
                 train_epochs(args.variant, args.d, batch_size, 10, 1, train_x, test_x)
             table = profile.key_averages().table(sort_by="self_cpu_time_total", row_limit=10)
-    print(f"\nThe ten costliest operators at batch {batch_sizes[0]}, one epoch of 10 steps and its test pass:")
+    print(f"\nThe ten costliest operators at batch {batch_sizes[0]}, a model's build, 10 steps and a test pass:")
     print(table)
     return 0
 
