@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 import torch
 
@@ -5,6 +7,7 @@ from zoo.training import metrics
 from zoo.training.config import TrainConfig
 from zoo.training.engine import NonFiniteLossError, train
 from zoo.variants import get_variant
+from zoo.variants.plain import Plain
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +126,34 @@ def test_ema_keeps_the_average_of_the_weights_and_reports_it(small):
     assert not all(torch.allclose(a, b, atol=1e-4) for a, b in zip(final[0.0], final[0.99]))
 
 
-@pytest.mark.parametrize("bad", [{"weight_decay": -0.1}, {"ema_decay": 1.0}, {"ema_decay": -0.5}])
-def test_decay_settings_out_of_range_are_one_clear_error(bad):
-    with pytest.raises(ValueError, match="weight_decay must be >= 0 and ema_decay in"):
+@pytest.mark.parametrize("bad", [{"weight_decay": -0.1}, {"ema_decay": 1.0}, {"ema_decay": -0.5}, {"shift_pixels": -1}])
+def test_decay_and_shift_settings_out_of_range_are_one_clear_error(bad):
+    with pytest.raises(ValueError, match="weight_decay and shift_pixels must be >= 0 and ema_decay in"):
         TrainConfig(**bad)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recording(Plain):
+    """The plain variant, keeping every batch the engine hands it."""
+
+    batches: list = dataclasses.field(default_factory=list)
+
+    def training_loss(self, model, x, generator, epoch):
+        self.batches.append(x.clone())
+        return super().training_loss(model, x, generator, epoch)
+
+
+@pytest.mark.parametrize("shift", [0, 2])
+def test_shift_pixels_moves_the_training_batches_and_nothing_else(small, shift):
+    """The engine trains on moved copies of the images (each image's ink kept unless it leaves the frame), the
+    images as they are with 0; the test images are never moved (the reported test MSE is the model's)."""
+    images = small[0][:256]
+    variant = Recording()
+    model = variant.build(8, seed=0)
+    result = train(model, variant, images, small[1], TrainConfig(epochs=1, batch_size=128, shift_pixels=shift,
+                   precision="float32"), device="cpu", progress=False)
+    seen = torch.cat(variant.batches)
+    as_they_are = (seen[:, None, :] == images[None, :, :]).all(dim=2).any(dim=1)  # (256,): row is a training image
+    assert as_they_are.all() if shift == 0 else as_they_are.float().mean() < 0.2  # 1 in 25 offsets is (0, 0)
+    assert torch.allclose(seen.sum(), images.sum(), rtol=0.01)  # MNIST's digits sit 4 pixels inside the frame
+    assert result.history[-1]["test_mse"] == pytest.approx(metrics.reconstruction_mse(model, small[1]), rel=1e-5)

@@ -23,6 +23,7 @@ from tqdm.auto import tqdm
 from zoo.model import AutoEncoder
 from zoo.system.hardware import flush_denormals, resolve_device, resolve_precision
 from zoo.training import metrics
+from zoo.training.augment import random_shift
 from zoo.training.config import PRECISIONS, TrainConfig
 
 
@@ -79,6 +80,7 @@ def _run_epoch(model: AutoEncoder, variant: Trainable, train_x: torch.Tensor, co
         if stop is not None and stop():
             return None
         x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
+        x = random_shift(x, config.shift_pixels, generator)
         with autocast():
             loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
         optimizer.zero_grad(set_to_none=True)
