@@ -20,6 +20,24 @@ def _layers(card: dict) -> str:
     return " -> ".join(map(str, encoder + list(decoder) + [INPUT_DIM]))
 
 
+def _hidden(card: dict) -> str:
+    model = card["model_config"]
+    if not model["hidden_dims"]:
+        return "no hidden layers"
+    norm = "" if model.get("hidden_norm", "none") == "none" else f"{model['hidden_norm']} norm, then "
+    return f"{norm}{model.get('hidden_activation', 'relu')} after each hidden layer"
+
+
+def _optimiser(train: dict) -> str:
+    return f"AdamW (weight decay {train['weight_decay']:g})" if train.get("weight_decay") else "Adam"
+
+
+def _augmentation(train: dict) -> str:
+    shift = train.get("shift_pixels", 0)
+    return (f" Each training image was moved by its own offset of up to {shift} pixel(s) on each axis, drawn afresh "
+            "every epoch (data augmentation; the test images are as published)." if shift else "")
+
+
 def markdown(card: dict) -> str:
     """The Markdown model card for a JSON model card (as checkpoint.read_card returns it)."""
     name, d, m = card["variant"], card["latent_dim"], card["metrics"]
@@ -43,17 +61,17 @@ def markdown(card: dict) -> str:
 
 A {name} autoencoder for 28x28 MNIST digits: {card["description"]}. The encoder maps an image
 (784 pixels in [0, 1]) to a code h of d = {d} numbers; the decoder maps h back to an image.
-Layers: {_layers(card)} ({card["parameter_count"]:,} parameters; ReLU between hidden layers,
+Layers: {_layers(card)} ({card["parameter_count"]:,} parameters; {_hidden(card)},
 code activation `{card["model_config"]["encoder_activation"]}`, sigmoid output).
 
 ## Training
 
 {card["epochs"]} epochs on the 60,000 MNIST training images (sha256 of the data `{card["data_sha256"][:16]}...`),
-Adam with a one-cycle schedule peaking at {train["learning_rate"]:g}, batch {train["batch_size"]}, seed {card["seed"]},
+{_optimiser(train)} with a one-cycle schedule peaking at {train["learning_rate"]:g}, batch {train["batch_size"]}, seed {card["seed"]},
 on {card["device"]} ({card.get("threads", "?")} thread(s)) in {card["training_seconds"]:.0f} s; matrix products in
 {card.get("precision", train.get("precision", "float32"))}, weights and optimiser in float32. Variant settings:
 `{json.dumps(card["variant_config"], sort_keys=True)}`. Command: `{card["command"]}`; recipe id
-`{card["recipe_id"]}`; versions: {", ".join(f"{k} {v}" for k, v in card["versions"].items())}.
+`{card["recipe_id"]}`; versions: {", ".join(f"{k} {v}" for k, v in card["versions"].items())}.{_augmentation(train)}
 
 ## Results on the 10,000 MNIST test images
 
