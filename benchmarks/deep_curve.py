@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg = card["train_config"]
         reached = seconds_to(points, PAPER.error_per_image)
         print(f"{name}: {card['epochs']} epochs, batch {cfg['batch_size']}, peak lr {cfg['learning_rate']}, "
-              f"weight decay {cfg.get('weight_decay', 0.0)}, {card['precision']}, {card['training_seconds']:.0f} s; "
+              f"weight decay {cfg.get('weight_decay', 0.0)}, shift {cfg.get('shift_pixels', 0)} px, {card['precision']}, "
+              f"{card['training_seconds']:.0f} s (trained {card['created'][:10]}); "
               f"{PAPER.error_per_image:.2f} per test image first reached at "
               + (f"{reached:.0f} s" if reached is not None else "never"))
         print(f"{'seconds':>8} {'epoch':>6} {'test error per image':>21}")

@@ -21,8 +21,9 @@ SPARSE_MAX_MSE = {16: 0.030, 32: 0.016, 64: 0.010}
 SPARSE_MIN_ZEROS = {16: 0.50, 32: 0.60, 64: 0.70}
 SPARSE_MAX_DEAD_SHARE = 0.10  # units never active on the test set, as a share of d
 # The paper-sized deep model (zoo.variants.deep): squared error per test image (the sum over its 784 pixels),
-# at most, by d; below Hinton & Salakhutdinov's 3.00 with RBM pretraining (zoo.lab.literature).
-DEEP_MAX_ERROR_PER_IMAGE = {30: 2.9}
+# at most, by d: issue 34's goal, below every published test figure for these sizes we know of (zoo.lab.literature
+# cites Hinton & Salakhutdinov's 3.00; Martens 2010 is recalled at about 2.46, unchecked).
+DEEP_MAX_ERROR_PER_IMAGE = {30: 2.40}
 # The denoising model against plain at the same d: at noise amplitude metrics.NOISY_AMPLITUDE, at most this share
 # of plain's error; on clean images, at most this multiple of plain's error.
 NOISY_KEY = noise_key(NOISY_AMPLITUDE)
