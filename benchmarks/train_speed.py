@@ -6,8 +6,8 @@
     with batch 64, shuffled, num_workers=0, float32; (b) the same with num_workers=2; (c) zoo.training.engine.train
     at batch 64 in float32 and at its defaults (batch and precision), one model using every core; (d) the
     engine's defaults as `python train_all.py` runs them on a CPU: one model per core side by side, one
-    thread each (its s/epoch is the wall time per model-epoch: wall / (models x epochs), the test pass
-    after each epoch included, so it understates (d) a little against the others). Same model,
+    thread each (its s/epoch is the time per model-epoch: each epoch's training steps, as the engine times
+    them while the other models train beside it, divided by the number of models). Same model,
     optimiser (Adam + one-cycle), epochs.
 The configurations run in turn, `--rounds` times over (this machine is shared and noisy: interleaving
 lets a slow stretch hit every configuration alike). Prints samples/s and seconds per epoch (median over
@@ -90,17 +90,16 @@ def engine_loop(epochs: int, batch_size: int | None, device: torch.device, train
 def side_by_side(epochs: int, device: torch.device):
     """(d): one engine_loop per core at once, one thread each, as train_all runs the zoo on a CPU.
 
-    Returns the wall seconds per model-epoch of the concurrent part (a list, one per epoch index) and
-    the first model's test MSE.
+    Returns the seconds per model-epoch (a list, one per epoch index: the workers' mean time for that epoch's
+    training steps, divided by the number of workers) and the first model's test MSE.
     """
     cores = len(os.sched_getaffinity(0))
     context = multiprocessing.get_context("spawn")
     start_line = context.Barrier(cores)  # every worker has loaded MNIST before any starts the clock
     with concurrent.futures.ProcessPoolExecutor(cores, mp_context=context, initializer=_one_thread,
                                                 initargs=(start_line,)) as pool:
-        runs = [f.result() for f in [pool.submit(_timed_engine_loop, epochs, str(device)) for _ in range(cores)]]
-    wall = max(end for _, end, _ in runs) - min(begin for begin, _, _ in runs)
-    return [wall / (cores * epochs)] * epochs, runs[0][2]
+        runs = [f.result() for f in [pool.submit(_train_at_start_line, epochs, str(device)) for _ in range(cores)]]
+    return [statistics.mean(seconds[i] for seconds, _ in runs) / cores for i in range(epochs)], runs[0][1]
 
 
 _barrier = None
@@ -115,13 +114,11 @@ def _one_thread(start_line) -> None:
     _barrier = start_line
 
 
-def _timed_engine_loop(epochs: int, device: str):
+def _train_at_start_line(epochs: int, device: str):
     train_x, _ = load_mnist("train")
     test_x, _ = load_mnist("test")
     _barrier.wait()
-    begin = time.time()  # wall clock, comparable across processes
-    _, mse = engine_loop(epochs, None, torch.device(device), train_x, test_x)
-    return begin, time.time(), mse
+    return engine_loop(epochs, None, torch.device(device), train_x, test_x)
 
 
 def main(argv: list[str] | None = None) -> int:
