@@ -32,10 +32,15 @@ def _optimiser(train: dict) -> str:
     return f"AdamW (weight decay {train['weight_decay']:g})" if train.get("weight_decay") else "Adam"
 
 
-def _augmentation(train: dict) -> str:
-    shift = train.get("shift_pixels", 0)
-    return (f" Each training image was moved by its own offset of up to {shift} pixel(s) on each axis, drawn afresh "
-            "every epoch (data augmentation; the test images are as published)." if shift else "")
+def augmentation(card: dict) -> str:
+    """How the card's training images were moved, "" if they were not (the card's text and the lab report)."""
+    shift = card["train_config"].get("shift_pixels", 0)  # cards written before the option have none
+    return f"training images moved up to {shift} pixel(s)" if shift else ""
+
+
+def _moved(card: dict) -> str:
+    return (f" Data augmentation: {augmentation(card)} on each axis, each image its own offset drawn afresh every "
+            "epoch; the test images are as published." if augmentation(card) else "")
 
 
 def markdown(card: dict) -> str:
@@ -71,7 +76,7 @@ code activation `{card["model_config"]["encoder_activation"]}`, sigmoid output).
 on {card["device"]} ({card.get("threads", "?")} thread(s)) in {card["training_seconds"]:.0f} s; matrix products in
 {card.get("precision", train.get("precision", "float32"))}, weights and optimiser in float32. Variant settings:
 `{json.dumps(card["variant_config"], sort_keys=True)}`. Command: `{card["command"]}`; recipe id
-`{card["recipe_id"]}`; versions: {", ".join(f"{k} {v}" for k, v in card["versions"].items())}.{_augmentation(train)}
+`{card["recipe_id"]}`; versions: {", ".join(f"{k} {v}" for k, v in card["versions"].items())}.{_moved(card)}
 
 ## Results on the 10,000 MNIST test images
 

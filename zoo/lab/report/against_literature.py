@@ -9,6 +9,7 @@ from zoo.lab.literature import HINTON_2006, PUBLISHED
 from zoo.lab.report import markdown as md
 from zoo.model import INPUT_DIM
 from zoo.registry import model_label
+from zoo.store.modelcard import augmentation
 from zoo.training import metrics
 
 
@@ -48,7 +49,7 @@ def write(w: md.Writer, result: AgainstLiterature, zoo, cards, test_x) -> None:
     for key in sorted(zoo, key=error.get):
         card = cards[key]
         how = (f"{card['training_seconds']:.0f} s, {card['epochs']} epochs, {card['precision']}, "
-               f"{card['threads']} thread(s)" + (f", {_augmentation(card)}" if _augmentation(card) else ""))
+               f"{card['threads']} thread(s)" + (f", {augmentation(card)}" if augmentation(card) else ""))
         label = f"{model_label(*key)} ({md.layers(zoo[key].config)})"
         ours.append([label, key[1], f"{error[key]:.2f}", "test", how])
         if key in result.training_error:
@@ -72,13 +73,8 @@ def write(w: md.Writer, result: AgainstLiterature, zoo, cards, test_x) -> None:
                  f"{top_test.error_per_image:.2f} ({top_test.source.split(',')[0]}), and "
                  f"{result.training_error[best]:.2f} on training images against {top_training.error_per_image:.2f} "
                  f"({top_training.training}; {top_training.source.split(',')[0]}).")
-        if _augmentation(cards[best]):
+        if augmentation(cards[best]):
             text += (f" Unlike the papers' models, {model_label(*best)} trained on moved copies of the training images"
-                     f" ({_augmentation(cards[best])}: data augmentation); the test images are MNIST's as published.")
+                     f" ({augmentation(cards[best])}: data augmentation); the test images are MNIST's as published.")
     w.add(text)
 
-
-def _augmentation(card: dict) -> str:
-    """How the card's training images were moved, "" if they were not."""
-    shift = card["train_config"].get("shift_pixels", 0)  # cards written before the option have none
-    return f"training images moved up to {shift} pixel(s)" if shift else ""
