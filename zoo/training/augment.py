@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-SIDE = 28  # MNIST images are 28 x 28
+from zoo.model import IMAGE_SIZE as SIDE
 
 
 def random_shift(x: torch.Tensor, max_pixels: int, generator: torch.Generator) -> torch.Tensor:
