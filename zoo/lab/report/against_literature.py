@@ -77,4 +77,3 @@ def write(w: md.Writer, result: AgainstLiterature, zoo, cards, test_x) -> None:
             text += (f" Unlike the papers' models, {model_label(*best)} trained on moved copies of the training images"
                      f" ({augmentation(cards[best])}: data augmentation); the test images are MNIST's as published.")
     w.add(text)
-
