@@ -79,7 +79,8 @@ def _run_epoch(model: AutoEncoder, variant: Trainable, train_x: torch.Tensor, co
     for step in range(steps_per_epoch):
         if stop is not None and stop():
             return None
-        x = train_x[order[step * config.batch_size:(step + 1) * config.batch_size]]  # (B, 784)
+        # index_select: the same rows as train_x[...], gathered in half the time on a CPU
+        x = train_x.index_select(0, order[step * config.batch_size:(step + 1) * config.batch_size])  # (B, 784)
         x = random_shift(x, config.shift_pixels, generator)
         with autocast():
             loss, _ = variant.training_loss(model, x, generator, epoch + step / steps_per_epoch)
