@@ -32,6 +32,27 @@ def matmul_peak_gflops(device: torch.device, dtype: torch.dtype = torch.float32,
     return 2 * n ** 3 / best / 1e9
 
 
+def products_alone_gflops(layers: list[tuple[int, int]], batch_size: int, dtype: torch.dtype = torch.bfloat16,
+                          repeats: int = 20) -> float:
+    """Best-of-`repeats` GFLOP/s of a training step's matrix products alone, on the CPU: for each (in, out) layer
+    the forward x @ W.T, the backward grad @ W and grad.T @ x at `batch_size`, nothing else (the ceiling of
+    these shapes: no bias, norm, activation, cast or optimiser)."""
+    products = []
+    for fan_in, fan_out in layers:
+        x, w, grad = (torch.randn(*shape, dtype=dtype) for shape in
+                      ((batch_size, fan_in), (fan_out, fan_in), (batch_size, fan_out)))
+        products += [(x, w.t()), (grad, w), (grad.t(), x)]
+    flops = sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in products)
+    best = float("inf")
+    for attempt in range(repeats + 3):  # three warm-ups
+        start = time.perf_counter()
+        for a, b in products:
+            a @ b
+        if attempt >= 3:
+            best = min(best, time.perf_counter() - start)
+    return flops / best / 1e9
+
+
 def matmul_peaks(device: torch.device) -> dict[str, float]:
     """GFLOP/s by dtype name, float32 and bfloat16."""
     return {name: matmul_peak_gflops(device, dtype) for name, dtype in DTYPES.items()}

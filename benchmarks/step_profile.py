@@ -6,8 +6,10 @@
 For each batch size: `zoo.training.engine.train` with the variant's recipe at that batch, on `--steps` batches of
 the training images an epoch (default: all of them), for three epochs; a step's time is the median epoch's
 training time over its steps (the first epoch is the warm-up). Its GFLOP/s (6 FLOPs per weight per image) is set
-against the matmul peaks measured in the same run; for the first batch size, the profiler's ten costliest
-operators over a fresh model's build and one epoch of 10 steps.
+against the matmul peaks measured in the same run, and beside it the ceiling of the model's own shapes: its
+layers' forward and backward products alone at that batch, in the step's precision
+(`peaks.products_alone_gflops`). For the first batch size, the profiler's ten costliest operators over a fresh
+model's build and one epoch of 10 steps.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import dataclasses
 import statistics
 
 import torch
-from peaks import describe, matmul_peaks
+from peaks import DTYPES, describe, matmul_peaks, products_alone_gflops
 
 from zoo.data import load_mnist
 from zoo.model import parameter_count
@@ -48,17 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     peaks = matmul_peaks(torch.device("cpu"))
     print(describe(torch.device("cpu"), peaks))
     print(f"{'batch':>6} {'precision':>9} {'ms/step':>8} {'(min-max)':>14} {'images/s':>9} {'GFLOP/s':>8} "
-          f"{'of peak':>8}")
+          f"{'of peak':>8} {'products alone':>15}")
     flops_per_image = 6 * parameter_count(get_variant(args.variant).model_config(args.d))
+    layers = [(m.in_features, m.out_features) for m in get_variant(args.variant).build(args.d, seed=0).modules()
+              if isinstance(m, torch.nn.Linear)]
     test_x = load_mnist("test")[0][:1000]  # the engine's test pass after each epoch, outside its timed steps
     for index, batch_size in enumerate(batch_sizes):
         steps = args.steps or len(train_x) // batch_size
         times, precision = train_epochs(args.variant, args.d, batch_size, steps, 3, train_x, test_x)
         seconds = statistics.median(times[1:])
         gflops = batch_size * flops_per_image / seconds / 1e9
+        ceiling = products_alone_gflops(layers, batch_size, DTYPES[precision])
         print(f"{batch_size:>6} {precision:>9} {seconds * 1e3:>8.2f} "
               f"{f'({min(times[1:]) * 1e3:.1f}-{max(times[1:]) * 1e3:.1f})':>14} {batch_size / seconds:>9.0f} "
-              f"{gflops:>8.1f} {gflops / max(peaks.values()):>8.3f}", flush=True)
+              f"{gflops:>8.1f} {gflops / max(peaks.values()):>8.3f} {ceiling / max(peaks.values()):>15.3f}", flush=True)
         if index == 0:
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as profile:
                 train_epochs(args.variant, args.d, batch_size, 10, 1, train_x, test_x)
