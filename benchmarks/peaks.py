@@ -14,22 +14,24 @@ import torch
 DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16}
 
 
+def best_seconds(run, device: torch.device, repeats: int, warmups: int = 2) -> float:
+    """The fastest of `repeats` timed calls of run() on `device`, after `warmups` untimed ones."""
+    def timed() -> float:
+        start = time.perf_counter()
+        run()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+        return time.perf_counter() - start
+    for _ in range(warmups):
+        timed()
+    return min(timed() for _ in range(repeats))
+
+
 def matmul_peak_gflops(device: torch.device, dtype: torch.dtype = torch.float32, n: int = 2048,
                        repeats: int = 10) -> float:
     """Best-of-`repeats` GFLOP/s of one n x n @ n x n product in `dtype` on `device`."""
     a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
-    for _ in range(2):
-        a @ b
-    if device.type == "cuda":
-        torch.cuda.synchronize()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        a @ b
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n ** 3 / best / 1e9
+    return 2 * n ** 3 / best_seconds(lambda: a @ b, device, repeats) / 1e9
 
 
 def products_alone_gflops(layers: list[tuple[int, int]], batch_size: int, dtype: torch.dtype = torch.bfloat16,
@@ -43,14 +45,11 @@ def products_alone_gflops(layers: list[tuple[int, int]], batch_size: int, dtype:
                       ((batch_size, fan_in), (fan_out, fan_in), (batch_size, fan_out)))
         products += [(x, w.t()), (grad, w), (grad.t(), x)]
     flops = sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in products)
-    best = float("inf")
-    for attempt in range(repeats + 3):  # three warm-ups
-        start = time.perf_counter()
+
+    def step():
         for a, b in products:
             a @ b
-        if attempt >= 3:
-            best = min(best, time.perf_counter() - start)
-    return flops / best / 1e9
+    return flops / best_seconds(step, torch.device("cpu"), repeats, warmups=3) / 1e9
 
 
 def matmul_peaks(device: torch.device) -> dict[str, float]:
