@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=None, help="default: the recipe's")
     parser.add_argument("--steps", type=int, default=None, help="batches in each timed epoch (default: a whole epoch)")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
-    parser.add_argument("--precision", default=None, help="float32, bfloat16 or auto (default: the recipe's)")
+    parser.add_argument("--precision", choices=[*DTYPES, "auto"], default=None, help="default: the recipe's")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     train_x, _ = load_mnist("train")
