@@ -58,8 +58,7 @@ def train_extra_models(jobs: list[ExtraModel], train_x: torch.Tensor, test_x: to
     (a matrix product rounds by how its sums are split between threads).
     """
     count, _ = workers.plan(len(jobs))
-    # The images go to the workers in a file, not in their arguments: a spawned worker's arguments over a pipe's
-    # 64 KB make the parent wait for that worker's imports before it starts the next (4-5 s each here).
+    # The images go to the workers in a file, not in their arguments, so that the workers start together.
     with tempfile.TemporaryDirectory(prefix="ae-zoo-extra-") as folder:
         data = Path(folder) / "images.safetensors"
         save_file({"train_x": train_x.contiguous(), "test_x": test_x.contiguous()}, data)

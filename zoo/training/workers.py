@@ -101,7 +101,9 @@ def side_by_side(task: Callable[[Item], Any], items: Iterable[Item], *, workers:
                  progress: bool = False, description: str = "", bar: tqdm | None = None) -> Iterator[tuple[Item, Any]]:
     """task(item) for every item in `workers` new processes with `threads` threads each: (item, result) as each ends.
 
-    `setup(*setup_args)` runs once in each worker (loading data, say); its dict becomes `state` there.
+    `setup(*setup_args)` runs once in each worker (loading data, say); its dict becomes `state` there. Keep
+    setup_args small (a path, not the data): arguments past a pipe's 64 KB make the parent wait for each worker's
+    imports before it starts the next.
     `task`, `setup` and their arguments must pickle (module-level functions, functools.partial). A
     task that calls `epoch_done` once per epoch moves one progress bar of `epochs` epochs in all (or `bar`, a
     caller's bar over more than these items, left open). An exception in a task cancels what has not started and
